@@ -4,7 +4,13 @@ export function jestConfig(overrides = {}) {
   return {
     testEnvironment: 'node',
     extensionsToTreatAsEsm: ['.ts', '.tsx'],
-    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    // Workspace packages resolve to their TypeScript sources, so tests never need a prior build.
+    moduleNameMapper: {
+      '^@openledger/sdk$': new URL('./packages/sdk/src/index.ts', import.meta.url).pathname,
+      '^@openledger/sdk/(.*)$': new URL('./packages/sdk/src/', import.meta.url).pathname + '$1',
+      '^@openledger/service-kit$': new URL('./packages/service-kit/src/index.ts', import.meta.url).pathname,
+      '^(\\.{1,2}/.*)\\.js$': '$1',
+    },
     transform: {
       '^.+\\.(t|j)sx?$': [
         '@swc/jest',
