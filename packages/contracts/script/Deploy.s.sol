@@ -45,6 +45,16 @@ contract Deploy is DeploymentWriter, DeployEconomy {
         _writeDeployment(vm.envOr("DEPLOYMENTS_OUT", defaultOut), _toRecord(d, startBlock), c);
     }
 
+    /// @notice For tests and in-process use: parses `json` and deploys with this contract as deployer.
+    function deployFromJson(string calldata json) external returns (Deployment memory) {
+        return deploy(_readConfig(json), address(this));
+    }
+
+    /// @notice Parses and validates a config (reverts naming the bad field).
+    function readConfig(string calldata json) external view returns (DeployConfig memory) {
+        return _readConfig(json);
+    }
+
     /// @notice Deploys and distributes. `deployer` must be the account sending the calls.
     function deploy(DeployConfig memory c, address deployer) public returns (Deployment memory d) {
         d.timelock = new OpenTimelock(c.timelockDelay, new address[](0), new address[](0), deployer);
