@@ -29,6 +29,9 @@ interface IAttributionSettlement {
     event Claimed(address indexed account, uint64 indexed epoch, uint256 amount, uint256 cumulativeClaimed);
     event ChallengeWindowSet(uint64 window);
 
+    /// @notice Governance sets the challenge window (bounded by the implementation). Emits {ChallengeWindowSet}.
+    function setChallengeWindow(uint64 window) external;
+
     /// @notice Adds `amount` OPEN (transferFrom the caller) to the rewards of `epoch`. Emits {Funded}.
     function fund(uint64 epoch, uint256 amount) external;
 
@@ -55,4 +58,8 @@ interface IAttributionSettlement {
     function totalFunded() external view returns (uint256);
     function totalClaimed() external view returns (uint256);
     function challengeWindow() external view returns (uint64);
+    /// @notice What was funded for `epoch` through {fund} (bookkeeping; claims draw on the whole pool).
+    function fundedOf(uint64 epoch) external view returns (uint256);
+    /// @notice The OPEN token paid out.
+    function token() external view returns (address);
 }

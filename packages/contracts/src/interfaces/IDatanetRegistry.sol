@@ -63,6 +63,8 @@ interface IDatanetRegistry {
     error DatanetInvalidSignature(address contributor);
     /// @notice Thrown when a governance parameter is out of its bounds.
     error DatanetInvalidParameter(bytes32 name, uint256 value);
+    /// @notice Thrown when a curator reviews their own contribution.
+    error DatanetSelfReview(uint256 contributionId);
 
     event DatanetCreated(uint256 indexed datanetId, address indexed owner, string name, string metadataURI, uint256 minStake);
     event DatanetUpdated(uint256 indexed datanetId, string metadataURI, uint256 minStake);
@@ -150,8 +152,31 @@ interface IDatanetRegistry {
     function stakeOf(uint256 datanetId, address account) external view returns (StakeInfo memory);
     function isCurator(uint256 datanetId, address account) external view returns (bool);
     function nonces(address contributor) external view returns (uint256);
-    /// @notice Pages through datanets: ids [offset, offset+limit).
+    /// @notice Pages through datanets. Ids start at 1, so this returns ids [offset+1, offset+limit],
+    /// clipped to {datanetCount}.
     function datanets(uint256 offset, uint256 limit) external view returns (Datanet[] memory);
     /// @notice Pages through a datanet's contribution ids.
     function contributionsOf(uint256 datanetId, uint256 offset, uint256 limit) external view returns (uint256[] memory);
+
+    /// @notice Governance sets the malicious-rejection slash share (at most 50%), whether it goes to the
+    /// rejecting curator (else the treasury) and the treasury. Emits {SlashParametersSet}.
+    function setSlashParameters(uint16 slashShareBps, bool slashToCurator, address treasury) external;
+    /// @notice Governance sets the unstake cooldown (bounded). Emits {UnstakeCooldownSet}.
+    function setUnstakeCooldown(uint64 cooldown) external;
+
+    /// @notice The EIP-712 digest a contributor signs for {submitContributionFor}.
+    function hashContribution(
+        uint256 datanetId,
+        bytes32 batchRoot,
+        uint32 recordCount,
+        string calldata uri,
+        address contributor,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
+    function stakingToken() external view returns (address);
+    function slashShareBps() external view returns (uint16);
+    function slashToCurator() external view returns (bool);
+    function treasury() external view returns (address);
+    function unstakeCooldown() external view returns (uint64);
 }

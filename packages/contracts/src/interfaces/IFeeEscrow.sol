@@ -37,6 +37,8 @@ interface IFeeEscrow {
     error EscrowWithdrawalNotReady(uint64 availableAt);
     error EscrowInvalidShares();
     error EscrowInvalidParameter(bytes32 name);
+    /// @notice Thrown when the collecting operator lacks OPERATOR_ROLE.
+    error EscrowOperatorNotApproved(address operator);
 
     event Deposited(address indexed payer, uint256 amount, uint256 balance);
     event WithdrawalRequested(address indexed payer, uint256 amount, uint64 availableAt);
@@ -77,4 +79,18 @@ interface IFeeEscrow {
     function pendingWithdrawal(address payer) external view returns (Withdrawal memory);
     function feeShares() external view returns (FeeShares memory);
     function hashAuthorization(SpendingAuthorization calldata auth) external view returns (bytes32);
+
+    /// @notice Governance sets the split; the shares sum to 10,000. Emits {FeeSharesSet}.
+    function setFeeShares(FeeShares calldata shares) external;
+    /// @notice Governance sets where the protocol and curator shares go and the settlement contract
+    /// funded with the contributors' share. Emits {RecipientsSet}.
+    function setRecipients(address treasury, address curatorPool, address settlement) external;
+    /// @notice Governance sets the withdrawal delay (bounded). Emits {WithdrawalDelaySet}.
+    function setWithdrawalDelay(uint64 delay) external;
+
+    function token() external view returns (address);
+    function treasury() external view returns (address);
+    function curatorPool() external view returns (address);
+    function settlement() external view returns (address);
+    function withdrawalDelay() external view returns (uint64);
 }

@@ -93,4 +93,6 @@ interface IModelRegistry {
     function adapterVersion(uint256 adapterId, uint32 version) external view returns (AdapterVersion memory);
     /// @notice The latest version (what the gateway serves).
     function latestVersion(uint256 adapterId) external view returns (AdapterVersion memory);
+    /// @notice The DatanetRegistry that adapter datanet ids are checked against.
+    function datanetRegistry() external view returns (address);
 }
