@@ -1,0 +1,4 @@
+export * from './checkpoint.js';
+export * from './cursor.js';
+export * from './types.js';
+export * from './indexer.js';

@@ -1,0 +1,3 @@
+export { MerkleTree, hashPair, processProof, verifyProof } from './tree.js';
+export * from './rewards.js';
+export * from './records.js';

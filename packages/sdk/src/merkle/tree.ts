@@ -1,0 +1,143 @@
+import { MerkleError } from '../errors.js';
+import { bytesToHex, hexToBytes } from './bytes.js';
+import { compareWords, fillInternalNodes, keccak256Bytes } from './keccak.js';
+
+/**
+ * A Merkle tree with exactly the layout of `@openzeppelin/merkle-tree`'s StandardMerkleTree:
+ * leaves sorted ascending by hash (stable), stored at the end of a flat array of 2n-1 nodes
+ * (leaf i at index 2n-2-i), node i = keccak256(sort(node 2i+1, node 2i+2)); proofs are the sibling
+ * path bottom-up, verified by OpenZeppelin's `MerkleProof.verify`.
+ * Everything lives in one Uint8Array of 32-byte words.
+ */
+export class MerkleTree {
+  /** (2n-1) × 32 bytes: index 0 is the root. */
+  readonly nodes: Uint8Array;
+  /** value index → tree index. */
+  readonly treeIndices: Uint32Array;
+  readonly length: number;
+
+  private constructor(nodes: Uint8Array, treeIndices: Uint32Array) {
+    this.nodes = nodes;
+    this.treeIndices = treeIndices;
+    this.length = treeIndices.length;
+  }
+
+  /**
+   * Builds from leaf hashes (n × 32 bytes, value order). With `sortLeaves` (the default, as in
+   * OpenZeppelin) leaves are ordered by hash; otherwise kept in value order.
+   */
+  static fromLeafHashes(leafHashes: Uint8Array, options: { sortLeaves?: boolean } = {}): MerkleTree {
+    const n = leafHashes.length / 32;
+    if (!Number.isInteger(n)) throw new MerkleError('leaf hashes must be a multiple of 32 bytes');
+    if (n === 0) throw new MerkleError('a Merkle tree needs at least one leaf');
+    if (n > 0x7fffffff) throw new MerkleError('too many leaves');
+    const order = options.sortLeaves === false ? identity(n) : sortedOrder(leafHashes, n);
+    const nodes = new Uint8Array((2 * n - 1) * 32);
+    const treeIndices = new Uint32Array(n);
+    const last = 2 * n - 2;
+    for (let leaf = 0; leaf < n; leaf++) {
+      const valueIndex = order[leaf]!;
+      const treeIndex = last - leaf;
+      nodes.set(leafHashes.subarray(valueIndex * 32, valueIndex * 32 + 32), treeIndex * 32);
+      treeIndices[valueIndex] = treeIndex;
+    }
+    fillInternalNodes(nodes, n);
+    return new MerkleTree(nodes, treeIndices);
+  }
+
+  get root(): string {
+    return bytesToHex(this.nodes, 0, 32);
+  }
+
+  /** The leaf hash of value `valueIndex`. */
+  leafHash(valueIndex: number): string {
+    return bytesToHex(this.nodes, this.treeIndexOf(valueIndex) * 32, 32);
+  }
+
+  treeIndexOf(valueIndex: number): number {
+    if (!Number.isInteger(valueIndex) || valueIndex < 0 || valueIndex >= this.length) {
+      throw new MerkleError(`value index ${valueIndex} is out of range [0, ${this.length})`);
+    }
+    return this.treeIndices[valueIndex]!;
+  }
+
+  /** Sibling hashes from the leaf up to (not including) the root. */
+  getProof(valueIndex: number): string[] {
+    let index = this.treeIndexOf(valueIndex);
+    const proof: string[] = [];
+    while (index > 0) {
+      const sibling = index % 2 === 1 ? index + 1 : index - 1;
+      proof.push(bytesToHex(this.nodes, sibling * 32, 32));
+      index = (index - 1) >> 1;
+    }
+    return proof;
+  }
+
+  /** All nodes as hex, index 0 = root (OpenZeppelin's `tree` array). */
+  nodeHexes(): string[] {
+    const out = new Array<string>(this.nodes.length / 32);
+    for (let i = 0; i < out.length; i++) out[i] = bytesToHex(this.nodes, i * 32, 32);
+    return out;
+  }
+}
+
+function identity(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/**
+ * Value indices ordered by leaf hash, ties by value index (a stable sort, as Array#sort is).
+ * Fast path: one native BigUint64Array sort on (hash prefix | index); runs with an equal prefix are
+ * then re-sorted with the full 32-byte comparison.
+ */
+function sortedOrder(hashes: Uint8Array, n: number): Uint32Array {
+  const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const prefixBits = 64 - indexBits;
+  const keys = new BigUint64Array(n);
+  const view = new DataView(hashes.buffer, hashes.byteOffset, hashes.byteLength);
+  const shift = BigInt(indexBits);
+  const prefixShift = BigInt(64 - prefixBits);
+  for (let i = 0; i < n; i++) {
+    const prefix = view.getBigUint64(i * 32) >> prefixShift;
+    keys[i] = (prefix << shift) | BigInt(i);
+  }
+  keys.sort();
+  const mask = (1n << shift) - 1n;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = Number(keys[i]! & mask);
+  // Fix runs whose prefixes collide: order them by full hash, then index.
+  let runStart = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && keys[i]! >> shift === keys[runStart]! >> shift) continue;
+    if (i - runStart > 1) {
+      const run = Array.from(order.subarray(runStart, i));
+      run.sort((a, b) => compareWords(hashes, a * 32, b * 32) || a - b);
+      order.set(run, runStart);
+    }
+    runStart = i;
+  }
+  return order;
+}
+
+/** keccak256 of the sorted pair, as OpenZeppelin's `Hashes.commutativeKeccak256`. */
+export function hashPair(a: string, b: string): string {
+  const pair = new Uint8Array(64);
+  const left = hexToBytes(a);
+  const right = hexToBytes(b);
+  if (left.length !== 32 || right.length !== 32) throw new MerkleError('proof nodes must be 32 bytes');
+  const [first, second] = compareWords(new Uint8Array([...left, ...right]), 0, 32) <= 0 ? [left, right] : [right, left];
+  pair.set(first, 0);
+  pair.set(second, 32);
+  return bytesToHex(keccak256Bytes(pair));
+}
+
+/** The root a leaf and its proof lead to (`MerkleProof.processProof`). */
+export function processProof(leafHash: string, proof: readonly string[]): string {
+  return proof.reduce((node, sibling) => hashPair(node, sibling), leafHash.toLowerCase());
+}
+
+export function verifyProof(root: string, leafHash: string, proof: readonly string[]): boolean {
+  return processProof(leafHash, proof) === root.toLowerCase();
+}
