@@ -78,6 +78,7 @@ contract OpenGovernorTest is DeployFixture {
     }
 
     /// @notice The full run: wrap, delegate, propose, vote, queue, execute a parameter change.
+    /// forge-config: default.isolate = true
     function test_governance_fullRunChangesVotingPeriod() public {
         vm.startPrank(voter);
         open.approve(address(gopen), 100_000_000e18);

@@ -35,6 +35,7 @@ contract OpenTokenTest is Test {
         assertEq(token.totalSupply(), token.CAP());
     }
 
+    /// forge-config: default.isolate = true
     function test_transfer_movesBalance() public {
         address to = makeAddr("to");
         vm.prank(distributor);
