@@ -35,11 +35,20 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         uint96 totalFunded; // OPEN's whole supply is 1e27 wei < 2^96; fund() reverts on overflow
     }
 
+    /// @dev An epoch as stored. `funded` shares the slot with the root's metadata, so the slot that
+    /// {fund} creates for an epoch is only updated, not created, when that epoch's root is posted.
+    struct StoredEpoch {
+        bytes32 root;
+        uint96 total;
+        uint40 claimableAt;
+        bool revoked;
+        uint96 funded;
+    }
+
     IERC20 private immutable _token;
     Head private _head;
     uint256 private _totalClaimed;
-    mapping(uint64 epoch => EpochRoot) private _roots;
-    mapping(uint64 epoch => uint256) private _fundedOf;
+    mapping(uint64 epoch => StoredEpoch) private _epochs;
     mapping(address account => uint256) private _claimed;
 
     /// @param token_ OPEN.
@@ -63,7 +72,9 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         _token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 total = _head.totalFunded + amount;
         _head.totalFunded = SafeCast.toUint96(total);
-        _fundedOf[epoch] += amount;
+        // casting is safe: the epoch's funding is part of the total, which fits 96 bits
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _epochs[epoch].funded += uint96(amount);
         emit Funded(epoch, msg.sender, amount, total);
     }
 
@@ -85,7 +96,13 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         h.lastClaimableAt = claimableAt;
         h.lastRevoked = false;
         _head = h;
-        _roots[epoch] = EpochRoot({root: root, total: uint128(total), claimableAt: claimableAt, revoked: false});
+        StoredEpoch storage e = _epochs[epoch];
+        e.root = root;
+        // casting is safe: total <= totalFunded, a uint96
+        // forge-lint: disable-next-line(unsafe-typecast)
+        e.total = uint96(total);
+        e.claimableAt = claimableAt;
+        e.revoked = false;
         emit RootPosted(epoch, root, total, claimableAt, dataURI);
     }
 
@@ -94,7 +111,7 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
         }
-        EpochRoot storage r = _roots[epoch];
+        StoredEpoch storage r = _epochs[epoch];
         if (r.root == bytes32(0) || r.revoked || block.timestamp >= r.claimableAt) revert SettlementNotRevocable(epoch);
         r.revoked = true;
         if (epoch == _head.lastPostedEpoch) _head.lastRevoked = true;
@@ -127,7 +144,8 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
 
     /// @inheritdoc IAttributionSettlement
     function epochRoot(uint64 epoch) external view returns (EpochRoot memory) {
-        return _roots[epoch];
+        StoredEpoch storage e = _epochs[epoch];
+        return EpochRoot({root: e.root, total: e.total, claimableAt: e.claimableAt, revoked: e.revoked});
     }
 
     /// @inheritdoc IAttributionSettlement
@@ -162,7 +180,7 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
 
     /// @inheritdoc IAttributionSettlement
     function fundedOf(uint64 epoch) external view returns (uint256) {
-        return _fundedOf[epoch];
+        return _epochs[epoch].funded;
     }
 
     /// @inheritdoc IAttributionSettlement
@@ -180,7 +198,7 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         uint64 epoch = _claimableEpoch(h);
         if (epoch == 0) revert SettlementNoClaimableRoot();
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
-        if (!MerkleProof.verifyCalldata(proof, _roots[epoch].root, leaf)) {
+        if (!MerkleProof.verifyCalldata(proof, _epochs[epoch].root, leaf)) {
             revert SettlementInvalidProof(account, cumulativeAmount);
         }
         uint256 already = _claimed[account];

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Vm} from "forge-std/Vm.sol";
+import {SettlementTestBase} from "./SettlementTestBase.sol";
+
+/// @notice Whole-transaction gas of claims against a 100,000-leaf tree and of posting a root.
+/// @dev Run in isolation (the isolate inline config on each test): every top-level call is its own
+/// transaction with cold storage, and `vm.lastCallGas().gasTotalUsed` is its receipt gas (21,000 base +
+/// calldata + execution). The figures go to snapshots/Settlement.json.
+contract AttributionSettlementGasTest is SettlementTestBase {
+    function _setUpBig() internal returns (Fixture memory big) {
+        big = _loadFixture("merkle-100k.json");
+        _fund(1, big.total2);
+    }
+
+    /// forge-config: default.isolate = true
+    function test_gas_claim100k_firstClaimFreshAccounts() public {
+        Fixture memory big = _setUpBig();
+        _post(1, big.root1, big.total1);
+        vm.warp(block.timestamp + WINDOW);
+        uint256 sum;
+        uint256 maxGas;
+        uint256 intrinsic;
+        for (uint256 i; i < big.leaves.length; ++i) {
+            FixtureLeaf memory l = big.leaves[i];
+            settlement.claim(l.account, l.amount1, l.proof1);
+            uint256 g = vm.lastCallGas().gasTotalUsed;
+            sum += g;
+            if (g > maxGas) maxGas = g;
+            intrinsic += _intrinsicGas(abi.encodeCall(settlement.claim, (l.account, l.amount1, l.proof1)));
+            assertEq(open.balanceOf(l.account), l.amount1);
+        }
+        vm.snapshotValue("Settlement", "claim100k_avgIntrinsicGas", intrinsic / big.leaves.length);
+        vm.snapshotValue("Settlement", "claim100k_first_avgTxGas", sum / big.leaves.length);
+        vm.snapshotValue("Settlement", "claim100k_first_maxTxGas", maxGas);
+    }
+
+    /// forge-config: default.isolate = true
+    function test_gas_claim100k_repeatClaimNextEpoch() public {
+        Fixture memory big = _setUpBig();
+        _post(1, big.root1, big.total1);
+        vm.warp(block.timestamp + WINDOW);
+        for (uint256 i; i < big.leaves.length; ++i) {
+            settlement.claim(big.leaves[i].account, big.leaves[i].amount1, big.leaves[i].proof1);
+        }
+        _post(2, big.root2, big.total2);
+        vm.warp(block.timestamp + WINDOW);
+        uint256 sum;
+        uint256 maxGas;
+        for (uint256 i; i < big.leaves.length; ++i) {
+            FixtureLeaf memory l = big.leaves[i];
+            settlement.claim(l.account, l.amount2, l.proof2);
+            uint256 g = vm.lastCallGas().gasTotalUsed;
+            sum += g;
+            if (g > maxGas) maxGas = g;
+            assertEq(open.balanceOf(l.account), l.amount2);
+        }
+        vm.snapshotValue("Settlement", "claim100k_repeat_avgTxGas", sum / big.leaves.length);
+        vm.snapshotValue("Settlement", "claim100k_repeat_maxTxGas", maxGas);
+    }
+
+    /// @dev The normal flow: fees for an epoch are funded through fund(epoch) before its root is posted.
+    /// forge-config: default.isolate = true
+    function test_gas_postRoot_fundedEpoch() public {
+        Fixture memory big = _setUpBig(); // funds epoch 1
+        _post(1, big.root1, big.total1);
+        vm.snapshotValue("Settlement", "postRoot_fundedEpoch_txGas", vm.lastCallGas().gasTotalUsed);
+        _fund(2, 1e18);
+        vm.warp(block.timestamp + WINDOW);
+        _post(2, big.root2, big.total2);
+        vm.snapshotValue("Settlement", "postRoot_fundedEpoch_afterClaimable_txGas", vm.lastCallGas().gasTotalUsed);
+    }
+
+    /// @dev A root for an epoch that received no fund(epoch) call of its own.
+    /// forge-config: default.isolate = true
+    function test_gas_postRoot_unfundedEpoch() public {
+        Fixture memory big = _setUpBig(); // funds epoch 1 only
+        _post(1, big.root1, big.total1);
+        vm.warp(block.timestamp + WINDOW);
+        _post(2, big.root2, big.total2);
+        vm.snapshotValue("Settlement", "postRoot_unfundedEpoch_txGas", vm.lastCallGas().gasTotalUsed);
+    }
+
+    /// @dev Checks that isolated gasTotalUsed is receipt gas (21,000 + calldata + execution) on a small
+    /// state-changing call whose execution is well under 15,000 gas.
+    /// forge-config: default.isolate = true
+    function test_gas_isolatedFigureIncludesIntrinsicGas() public {
+        vm.prank(governance);
+        settlement.setChallengeWindow(2 days);
+        uint256 g = vm.lastCallGas().gasTotalUsed;
+        uint256 intrinsic = _intrinsicGas(abi.encodeCall(settlement.setChallengeWindow, (2 days)));
+        assertGt(g, intrinsic);
+        assertLt(g, intrinsic + 15_000);
+    }
+
+    /// @dev 21,000 + 16 per non-zero and 4 per zero calldata byte (pre-Prague pricing, evm_version cancun).
+    function _intrinsicGas(bytes memory data) internal pure returns (uint256 gas) {
+        gas = 21_000;
+        for (uint256 i; i < data.length; ++i) {
+            gas += data[i] == 0 ? 4 : 16;
+        }
+    }
+
+    /// @dev Without isolation, for comparison: execution gas only (no 21,000 base, no calldata).
+    function test_gas_claim100k_executionOnly() public {
+        Fixture memory big = _setUpBig();
+        _post(1, big.root1, big.total1);
+        vm.warp(block.timestamp + WINDOW);
+        FixtureLeaf memory l = big.leaves[0];
+        settlement.claim(l.account, l.amount1, l.proof1);
+        vm.snapshotGasLastCall("Settlement", "claim100k_first_executionGas_leaf0");
+    }
+}
