@@ -10,3 +10,4 @@ export * from './eip712/index.js';
 export * from './siwe/index.js';
 export * from './merkle/index.js';
 export * from './indexer/index.js';
+export * from './supply/index.js';
