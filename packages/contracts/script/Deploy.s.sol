@@ -37,7 +37,7 @@ contract Deploy is DeploymentWriter, DeployEconomy {
         string memory json = vm.readFile(vm.envOr("DEPLOY_CONFIG", string("config/deploy.local.json")));
         DeployConfig memory c = _readConfig(json);
         uint256 key = vm.envUint("PRIVATE_KEY");
-        uint256 startBlock = block.number;
+        uint256 startBlock = block.number + 1; // the first deploy transaction lands after the current block
         vm.startBroadcast(key);
         d = deploy(c, vm.addr(key));
         vm.stopBroadcast();
