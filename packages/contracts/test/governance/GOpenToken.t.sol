@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {OpenToken} from "../../src/token/OpenToken.sol";
 import {GOpenToken} from "../../src/governance/GOpenToken.sol";
 
@@ -94,6 +95,34 @@ contract GOpenTokenTest is Test {
         vm.prank(bob);
         gopen.delegate(bob);
         assertEq(gopen.getVotes(bob), 3e18);
+    }
+
+    function test_delegateBySig_delegatesAndRejectsReplay() public {
+        uint256 key = 0xA11CE;
+        address signer = vm.addr(key);
+        vm.prank(alice);
+        open.transfer(signer, 5e18);
+        vm.startPrank(signer);
+        open.approve(address(gopen), 5e18);
+        gopen.depositFor(signer, 5e18);
+        vm.stopPrank();
+        uint256 expiry = block.timestamp + 1 hours;
+        bytes32 structHash = keccak256(
+            abi.encode(keccak256("Delegation(address delegatee,uint256 nonce,uint256 expiry)"), bob, 0, expiry)
+        );
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, keccak256(abi.encodePacked("\x19\x01", gopen.DOMAIN_SEPARATOR(), structHash)));
+        gopen.delegateBySig(bob, 0, expiry, v, r, s); // anyone can relay it
+        assertEq(gopen.delegates(signer), bob);
+        assertEq(gopen.getVotes(bob), 5e18);
+        vm.expectRevert(); // nonce already used
+        gopen.delegateBySig(bob, 0, expiry, v, r, s);
+    }
+
+    function test_delegateBySig_revertsIfExpired() public {
+        vm.warp(1000);
+        vm.expectRevert(abi.encodeWithSelector(IVotes.VotesExpiredSignature.selector, 999));
+        gopen.delegateBySig(bob, 0, 999, 27, bytes32(0), bytes32(0));
     }
 
     function test_getPastVotes_revertsForFutureTimepoint() public {

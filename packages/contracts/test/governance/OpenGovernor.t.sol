@@ -209,6 +209,31 @@ contract OpenGovernorTest is DeployFixture {
         assertEq(uint8(governor.state(id)), uint8(IGovernor.ProposalState.Active));
     }
 
+    function test_cancel_byProposerWhilePending() public {
+        _wrapAndDelegate(voter, 100_000_000e18);
+        (address[] memory t, uint256[] memory v, bytes[] memory c) =
+            _proposal(abi.encodeCall(governor.setVotingDelay, (2 days)));
+        vm.prank(voter);
+        uint256 id = governor.propose(t, v, c, "cancel me");
+        vm.prank(INVESTOR_1);
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, id, INVESTOR_1));
+        governor.cancel(id);
+        vm.prank(voter);
+        governor.cancel(id);
+        assertEq(uint8(governor.state(id)), uint8(IGovernor.ProposalState.Canceled));
+    }
+
+    function test_castVote_revertsBeforeVotingStarts() public {
+        _wrapAndDelegate(voter, 100_000_000e18);
+        (address[] memory t, uint256[] memory v, bytes[] memory c) =
+            _proposal(abi.encodeCall(governor.setVotingDelay, (2 days)));
+        vm.prank(voter);
+        uint256 id = governor.propose(t, v, c, "early");
+        vm.prank(voter);
+        vm.expectRevert();
+        governor.castVote(id, 1);
+    }
+
     function test_quorum_isFivePercentOfGopenSupply() public {
         _wrapAndDelegate(voter, 100_000_000e18);
         assertEq(governor.quorum(block.timestamp - 1), 5_000_000e18);
