@@ -9,6 +9,7 @@ export function jestConfig(overrides = {}) {
       '^@openledger/sdk$': new URL('./packages/sdk/src/index.ts', import.meta.url).pathname,
       '^@openledger/sdk/(.*)$': new URL('./packages/sdk/src/', import.meta.url).pathname + '$1',
       '^@openledger/service-kit$': new URL('./packages/service-kit/src/index.ts', import.meta.url).pathname,
+      '^@openledger/service-kit/testing$': new URL('./packages/service-kit/src/testing/index.ts', import.meta.url).pathname,
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     transform: {

@@ -1,0 +1,65 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { HttpProblem, type ProblemDetails } from './problem.js';
+
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Maps Fastify's own error codes to statuses and a readable detail. */
+function fromFastifyError(error: FastifyError): HttpProblem | undefined {
+  if (error.validation) {
+    const where = error.validationContext ?? 'request';
+    const first = error.validation[0];
+    const path = first ? `${where}${first.instancePath || ''}` : where;
+    const detail = first ? `${path} ${first.message ?? 'is invalid'}` : error.message;
+    return new HttpProblem(400, detail, { extensions: { errors: error.validation.map((v) => ({ path: `${where}${v.instancePath}`, message: v.message })) } });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(413, `request body exceeds the limit of this route`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(415, error.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpProblem(400, error.message);
+    default:
+      break;
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HttpProblem(error.statusCode, error.message);
+  }
+  return undefined;
+}
+
+/**
+ * Renders every error as problem+json. Client errors carry their own detail; anything unexpected is
+ * logged with the request id and answered with a generic 500, never a stack trace.
+ */
+export const problemPlugin = fp(
+  async function problemPlugin(app: FastifyInstance) {
+    app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+      const problem = error instanceof HttpProblem ? error : fromFastifyError(error as FastifyError);
+      if (!problem) {
+        request.log.error({ err: error }, 'unhandled error');
+        const body: ProblemDetails = {
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          detail: `unexpected error; quote request id ${request.id} when reporting it`,
+        };
+        return reply.status(500).type(PROBLEM_TYPE).send(body);
+      }
+      if (problem.status >= 500) request.log.error({ err: error }, problem.message);
+      return reply.status(problem.status).headers(problem.headers).type(PROBLEM_TYPE).send(problem.toJSON());
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const body: ProblemDetails = {
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        detail: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      };
+      return reply.status(404).type(PROBLEM_TYPE).send(body);
+    });
+  },
+  { name: 'problem', fastify: '5.x' },
+);
