@@ -7,3 +7,4 @@ export * from './db.js';
 export * from './redis.js';
 export * from './server.js';
 export * from './config.js';
+export * from './queues.js';
