@@ -9,6 +9,8 @@ import {Script} from "forge-std/Script.sol";
 abstract contract DeployConfigReader is Script {
     /// @notice Thrown when the allocations do not add up to exactly the token cap.
     error DeployConfigBadTotal(uint256 total, uint256 expected);
+    /// @notice Thrown when a top-level value is out of range; `path` is its JSON path.
+    error DeployConfigBadField(string path);
     /// @notice Thrown when an allocation is invalid; `field` names the bad field.
     error DeployConfigBadAllocation(uint256 index, string field);
 
@@ -44,14 +46,15 @@ abstract contract DeployConfigReader is Script {
     /// @notice Parses `json`; reverts with a named field on bad input.
     function _readConfig(string memory json) internal view returns (DeployConfig memory c) {
         c.json = json;
-        c.votingDelay = uint48(vm.parseJsonUint(json, ".governance.votingDelay"));
-        c.votingPeriod = uint32(vm.parseJsonUint(json, ".governance.votingPeriod"));
+        c.votingDelay = uint48(_bounded(json, ".governance.votingDelay", type(uint48).max));
+        c.votingPeriod = uint32(_bounded(json, ".governance.votingPeriod", type(uint32).max));
         c.proposalThreshold = vm.parseJsonUint(json, ".governance.proposalThresholdOpen") * 1e18;
         c.quorumPercent = vm.parseJsonUint(json, ".governance.quorumPercent");
-        c.lateQuorumExtension = uint48(vm.parseJsonUint(json, ".governance.lateQuorumExtension"));
+        c.lateQuorumExtension = uint48(_bounded(json, ".governance.lateQuorumExtension", type(uint48).max));
         c.timelockDelay = vm.parseJsonUint(json, ".governance.timelockDelay");
-        c.tge = vm.parseJsonUint(json, ".schedule.tge");
-        c.monthSeconds = vm.parseJsonUint(json, ".schedule.monthSeconds");
+        c.tge = _bounded(json, ".schedule.tge", type(uint48).max);
+        c.monthSeconds = _bounded(json, ".schedule.monthSeconds", 366 days);
+        if (c.monthSeconds == 0) revert DeployConfigBadField(".schedule.monthSeconds");
         c.settler = vm.parseJsonAddress(json, ".settler");
         c.guardian = vm.parseJsonAddress(json, ".guardian");
 
@@ -65,11 +68,19 @@ abstract contract DeployConfigReader is Script {
             if (a.amount == 0) revert DeployConfigBadAllocation(i, "amountOpen");
             if (bytes(a.bucket).length == 0 || bytes(a.bucket).length > 31) revert DeployConfigBadAllocation(i, "bucket");
             if (!_isPlain(a.label) || !_isPlain(a.bucket)) revert DeployConfigBadAllocation(i, "label");
+            if (a.cliffMonths * c.monthSeconds > type(uint32).max) revert DeployConfigBadAllocation(i, "cliffMonths");
+            if (a.vestingMonths * c.monthSeconds > type(uint32).max) revert DeployConfigBadAllocation(i, "vestingMonths");
             if (a.vestingMonths == 0 && a.cliffMonths != 0) revert DeployConfigBadAllocation(i, "cliffMonths");
             c.allocations[i] = a;
             total += a.amount;
         }
         if (total != TOKEN_CAP) revert DeployConfigBadTotal(total, TOKEN_CAP);
+    }
+
+    /// @dev Parses an unsigned integer at `path` and checks it is at most `max`.
+    function _bounded(string memory json, string memory path, uint256 max) private pure returns (uint256 v) {
+        v = vm.parseJsonUint(json, path);
+        if (v > max) revert DeployConfigBadField(path);
     }
 
     /// @dev True if `s` can be embedded in JSON as is (no quote, backslash or control character).

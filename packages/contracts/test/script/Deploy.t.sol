@@ -75,6 +75,20 @@ contract DeployTest is DeployFixture {
         s.readConfig(json);
     }
 
+    function test_readConfig_revertsIfOutOfRange() public {
+        Deploy s = new Deploy();
+        string memory ok = _config('"1000000000"', '"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"', '"community"');
+        string memory json = vm.replace(ok, '"monthSeconds":2629746', '"monthSeconds":0');
+        vm.expectRevert(abi.encodeWithSelector(DeployConfigReader.DeployConfigBadField.selector, ".schedule.monthSeconds"));
+        s.readConfig(json);
+        json = vm.replace(ok, '"votingPeriod":2', '"votingPeriod":4294967296');
+        vm.expectRevert(abi.encodeWithSelector(DeployConfigReader.DeployConfigBadField.selector, ".governance.votingPeriod"));
+        s.readConfig(json);
+        json = vm.replace(ok, '"vestingMonths":0', '"vestingMonths":2000');
+        vm.expectRevert(abi.encodeWithSelector(DeployConfigReader.DeployConfigBadAllocation.selector, 0, "vestingMonths"));
+        s.readConfig(json);
+    }
+
     function _config(string memory amount, string memory beneficiary, string memory bucket)
         internal
         pure

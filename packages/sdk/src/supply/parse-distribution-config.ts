@@ -53,7 +53,7 @@ export function parseDistributionConfig(json: ParseDistributionConfigParameters)
   const root = record(json, 'config');
   const schedule = record(root.schedule, 'schedule');
   const monthSeconds = nonNegativeInt(schedule.monthSeconds, 'schedule.monthSeconds');
-  if (monthSeconds === 0) throw new DistributionConfigError('schedule.monthSeconds', 'must be positive');
+  if (monthSeconds === 0 || monthSeconds > 366 * 86_400) throw new DistributionConfigError('schedule.monthSeconds', 'must be 1..31622400 seconds');
   if (!Array.isArray(root.allocations) || root.allocations.length === 0) {
     throw new DistributionConfigError('allocations', 'must be a non-empty array');
   }
@@ -71,6 +71,9 @@ export function parseDistributionConfig(json: ParseDistributionConfigParameters)
     if (bucket.length > 31) throw new DistributionConfigError(f('bucket'), 'must be at most 31 characters');
     const cliffMonths = nonNegativeInt(a.cliffMonths, f('cliffMonths'));
     const vestingMonths = nonNegativeInt(a.vestingMonths, f('vestingMonths'));
+    // Grant cliff and duration are uint32 seconds on chain.
+    if (cliffMonths * monthSeconds > 0xffffffff) throw new DistributionConfigError(f('cliffMonths'), 'is too long (uint32 seconds on chain)');
+    if (vestingMonths * monthSeconds > 0xffffffff) throw new DistributionConfigError(f('vestingMonths'), 'is too long (uint32 seconds on chain)');
     if (vestingMonths === 0 && cliffMonths !== 0) throw new DistributionConfigError(f('cliffMonths'), 'must be 0 when vestingMonths is 0');
     if (typeof a.revocable !== 'boolean') throw new DistributionConfigError(f('revocable'), 'must be a boolean');
     const amount = BigInt(amountText) * 10n ** 18n;

@@ -119,6 +119,7 @@ describe('parseDistributionConfig', () => {
       [{ vestingMonths: -1 }, 'allocations[0].vestingMonths'],
       [{ revocable: 'no' }, 'allocations[0].revocable'],
       [{ bucket: 'x'.repeat(32) }, 'allocations[0].bucket'],
+      [{ vestingMonths: 2000 }, 'allocations[0].vestingMonths'],
     ];
     for (const [patch, field] of cases) {
       let caught: unknown;
