@@ -1,0 +1,209 @@
+// Configuration of the one-machine dev stack, computed once from the environment. Pure: no I/O, so
+// the tests can check every port, path and service environment without starting anything.
+import { join, resolve } from 'node:path';
+
+/** The ten keys anvil funds from its default mnemonic. Public test keys: never use them elsewhere. */
+export const ANVIL_KEYS = [
+  '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+  '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+  '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
+  '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
+  '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
+  '0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356',
+  '0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97',
+  '0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6',
+];
+
+/**
+ * Who does what in the demo. Account 0 is the deployer and the settler named in
+ * config/deploy.local.json (it holds the liquid TGE OPEN and funds the others); 1-4 hold vesting grants.
+ */
+export const DEMO_ROLES = {
+  deployer: 0,
+  settler: 0,
+  relayer: 5,
+  operator: 6,
+  contributor: 7,
+  curator: 8,
+  caller: 9,
+  modelOwner: 0,
+};
+
+/** Default ports: the services' own defaults (gateway 8080, datanet 8081, worker 8082). */
+export const DEFAULT_PORTS = { anvil: 8545, gateway: 8080, datanet: 8081, attribution: 8082, dashboard: 5173 };
+
+export class StackConfigError extends Error {
+  constructor(variable, message) {
+    super(`${variable}: ${message}`);
+    this.name = 'StackConfigError';
+    this.variable = variable;
+  }
+}
+
+function port(env, name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
+    throw new StackConfigError(name, `must be a TCP port (1-65535), got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(env, name, protocols) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new StackConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new StackConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/**
+ * Everything the orchestrator needs: where state lives, the ports, each child's command and env.
+ * `env` is the orchestrator's environment (REDIS_URL and DATABASE_URL come from scripts/dev.sh).
+ */
+export function stackConfig(env, root) {
+  const repo = resolve(root);
+  const dataDir = resolve(env.OPENLEDGER_DATA_DIR || join(repo, '.data'));
+  const host = env.STACK_HOST || '127.0.0.1';
+  const chainId = 31337;
+  const ports = {
+    anvil: port(env, 'ANVIL_PORT', DEFAULT_PORTS.anvil),
+    gateway: port(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    datanet: port(env, 'DATANET_PORT', DEFAULT_PORTS.datanet),
+    attribution: port(env, 'ATTRIBUTION_PORT', DEFAULT_PORTS.attribution),
+    dashboard: port(env, 'DASHBOARD_PORT', DEFAULT_PORTS.dashboard),
+  };
+  const seen = new Map();
+  for (const [name, value] of Object.entries(ports)) {
+    if (seen.has(value)) throw new StackConfigError(`${name.toUpperCase()}_PORT`, `port ${value} is also used by ${seen.get(value)}`);
+    seen.set(value, name);
+  }
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const rpcUrl = `http://${host}:${ports.anvil}`;
+  const stateDir = join(dataDir, 'stack');
+  const deploymentsFile = join(stateDir, 'deployments', `${chainId}.json`);
+  const modelsDir = join(dataDir, 'models');
+  const key = (role) => ANVIL_KEYS[DEMO_ROLES[role]];
+  const urls = {
+    rpc: rpcUrl,
+    gateway: `http://${host}:${ports.gateway}`,
+    datanet: `http://${host}:${ports.datanet}`,
+    attribution: `http://${host}:${ports.attribution}`,
+    dashboard: `http://${host}:${ports.dashboard}`,
+  };
+  const common = {
+    NODE_ENV: env.NODE_ENV || 'development',
+    HOST: host,
+    REDIS_URL: redisUrl,
+    RPC_URL: rpcUrl,
+    CHAIN_ID: String(chainId),
+    DEPLOYMENTS_FILE: deploymentsFile,
+    CONFIRMATIONS: '0',
+    LOG_LEVEL: env.LOG_LEVEL || 'info',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  const service = (name, dir, portNumber, own) => ({
+    name,
+    cwd: join(repo, 'packages', dir),
+    entry: join(repo, 'packages', dir, 'dist', 'main.js'),
+    port: portNumber,
+    url: `http://${host}:${portNumber}`,
+    env: { ...common, PORT: String(portNumber), DATA_DIR: join(dataDir, dir), ...own },
+  });
+  const epochSeconds = env.EPOCH_SECONDS || '60';
+  const services = [
+    service('datanet-service', 'datanet-service', ports.datanet, {
+      RELAYER_PRIVATE_KEY: key('relayer'),
+      PUBLIC_URL: urls.datanet,
+    }),
+    service('attribution-worker', 'attribution-worker', ports.attribution, {
+      SETTLER_PRIVATE_KEY: key('settler'),
+      OPERATOR_PRIVATE_KEY: key('operator'),
+      DATANET_SERVICE_URL: urls.datanet,
+      EPOCH_SECONDS: epochSeconds,
+      CHALLENGE_WINDOW_SECONDS: env.CHALLENGE_WINDOW_SECONDS || '0',
+    }),
+    service('inference-gateway', 'inference-gateway', ports.gateway, {
+      OPERATOR_PRIVATE_KEY: key('operator'),
+      BASE_MODEL_PATH: join(modelsDir, 'demo-base.gguf'),
+      ADAPTERS_DIR: join(modelsDir, 'adapters'),
+      MODELS_DIR: modelsDir,
+      DATANET_SERVICE_URL: urls.datanet,
+      ENGINE_THREADS: env.ENGINE_THREADS || '2',
+      EPOCH_SECONDS: epochSeconds,
+    }),
+  ];
+  return {
+    root: repo,
+    dataDir,
+    stateDir,
+    host,
+    chainId,
+    ports,
+    urls,
+    redisUrl,
+    databaseUrl,
+    anvil: {
+      bin: join(repo, 'packages', 'contracts', 'node_modules', '.bin', 'anvil'),
+      stateFile: join(dataDir, 'anvil', 'state.json'),
+      args: [
+        '--host', host, '--port', String(ports.anvil), '--chain-id', String(chainId),
+        '--state', join(dataDir, 'anvil', 'state.json'), '--state-interval', '5',
+        '--block-time', env.ANVIL_BLOCK_TIME || '1',
+      ],
+    },
+    deploymentsFile,
+    seedFile: join(stateDir, 'seed.json'),
+    modelsDir,
+    keys: Object.fromEntries(Object.keys(DEMO_ROLES).map((role) => [role, key(role)])),
+    services,
+    dashboard: {
+      distDir: join(repo, 'packages', 'governance-ui', 'dist'),
+      port: ports.dashboard,
+      url: urls.dashboard,
+    },
+  };
+}
+
+/** The lines printed once the stack is up. */
+export function describeUrls(config, seed) {
+  const lines = [
+    `chain (anvil, id ${config.chainId})  ${config.urls.rpc}`,
+    `inference gateway (OpenAI API)   ${config.urls.gateway}/v1   docs ${config.urls.gateway}/docs`,
+    `datanet service                  ${config.urls.datanet}   docs ${config.urls.datanet}/docs`,
+    `attribution worker               ${config.urls.attribution}   docs ${config.urls.attribution}/docs`,
+    `dashboard                        ${config.urls.dashboard}`,
+    `database                         ${config.databaseUrl ? redact(config.databaseUrl) : `embedded PGlite under ${config.dataDir}/<service>/db`}`,
+    `redis                            ${redact(config.redisUrl)}`,
+  ];
+  if (seed?.apiKey && seed?.adapterModels?.length) {
+    lines.push(
+      '',
+      'first request:',
+      `  curl ${config.urls.gateway}/v1/chat/completions -H 'authorization: Bearer ${seed.apiKey}' \\`,
+      `    -H 'content-type: application/json' -d '{"model":"${seed.adapterModels[0]}","messages":[{"role":"user","content":"hello"}],"max_tokens":16}'`,
+    );
+  }
+  return lines;
+}
+
+/** A URL with its password hidden. */
+export function redact(value) {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return value;
+  }
+}

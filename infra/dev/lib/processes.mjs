@@ -1,0 +1,129 @@
+// Child processes of the dev stack: each in its own process group (so a Ctrl-C reaches the
+// orchestrator only, which then stops them in reverse start order), output prefixed and logged to a
+// file, readiness awaited over HTTP, and a synchronous kill on any exit of the orchestrator.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const COLORS = [36, 35, 33, 32, 34, 31, 96, 95];
+
+export class ProcessGroup {
+  constructor({ logDir, quiet = false }) {
+    this.logDir = logDir;
+    this.quiet = quiet;
+    this.children = [];
+    this.stopping = false;
+    mkdirSync(logDir, { recursive: true });
+    // Last resort: the orchestrator is exiting (error, second Ctrl-C); leave no orphans behind.
+    process.on('exit', () => {
+      for (const child of this.children) killGroup(child.process, 'SIGKILL');
+    });
+  }
+
+  /** Starts `command` and returns a handle; `onExit` is called if it dies while the stack runs. */
+  start(name, command, args, { cwd, env, onExit } = {}) {
+    const color = COLORS[this.children.length % COLORS.length];
+    const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = `\x1b[${color}m${name.padEnd(18)}\x1b[0m| `;
+    let tail = '';
+    const forward = (stream) => {
+      let partial = '';
+      stream.on('data', (chunk) => {
+        log.write(chunk);
+        tail = (tail + chunk.toString()).slice(-4000);
+        if (this.quiet) return;
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) process.stdout.write(prefix + line + '\n');
+      });
+    };
+    forward(child.stdout);
+    forward(child.stderr);
+    const exited = new Promise((resolveExit) => {
+      child.once('exit', (code, signal) => {
+        log.end();
+        resolveExit({ code, signal });
+        if (!this.stopping && onExit) onExit({ code, signal, tail });
+      });
+      child.once('error', (error) => {
+        tail += `\n${error.message}`;
+        resolveExit({ code: -1, signal: null });
+        if (!this.stopping && onExit) onExit({ code: -1, signal: null, tail });
+      });
+    });
+    const handle = { name, process: child, exited, tail: () => tail };
+    this.children.push(handle);
+    return handle;
+  }
+
+  /** Stops every child, last started first: SIGTERM to its group, SIGKILL after `graceMs`. */
+  async stopAll(graceMs = 10_000) {
+    this.stopping = true;
+    for (const handle of [...this.children].reverse()) {
+      await stopHandle(handle, graceMs);
+    }
+    this.children = [];
+  }
+}
+
+export async function stopHandle(handle, graceMs = 10_000) {
+  const child = handle.process;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await handle.exited;
+  clearTimeout(timer);
+}
+
+function killGroup(child, signal) {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Resolves when `probe()` returns true; rejects after `timeoutMs` or as soon as `handle` exits. */
+export async function waitFor(what, probe, { timeoutMs = 120_000, intervalMs = 250, handle } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    if (handle && (handle.process.exitCode !== null || handle.process.signalCode !== null)) {
+      throw new Error(`${what}: process exited (${handle.process.exitCode ?? handle.process.signalCode}):\n${handle.tail().trim().slice(-2000)}`);
+    }
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not ready after ${timeoutMs} ms${lastError ? ` (${lastError.message})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** True when GET `url` answers 2xx. */
+export async function httpOk(url) {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  return response.ok;
+}
+
+/** One JSON-RPC call. */
+export async function rpc(rpcUrl, method, params = []) {
+  const response = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: AbortSignal.timeout(5000),
+  });
+  const body = await response.json();
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
