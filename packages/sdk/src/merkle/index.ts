@@ -1,3 +1,4 @@
 export { MerkleTree, hashPair, processProof, verifyProof } from './tree.js';
 export * from './rewards.js';
 export * from './records.js';
+export * from './record-hasher.js';
