@@ -1,0 +1,25 @@
+import { anvilChain, chainConfig, createProvider, opStackChain } from './chains.js';
+import { ChainConfigError } from './errors.js';
+import { startAnvil } from './testing.js';
+
+test('anvil and OP Stack configs', () => {
+  expect(anvilChain()).toMatchObject({ kind: 'anvil', chainId: 31337, confirmations: 0 });
+  expect(opStackChain({ rpcUrl: 'https://l2.example', chainId: 8453 })).toMatchObject({ kind: 'op-stack', confirmations: 5 });
+  expect(chainConfig({ rpcUrl: 'http://127.0.0.1:8545', chainId: 31337 }).kind).toBe('anvil');
+  expect(chainConfig({ rpcUrl: 'http://127.0.0.1:9545', chainId: 901 }).kind).toBe('op-stack');
+  expect(() => opStackChain({ rpcUrl: 'not a url', chainId: 10 })).toThrow(ChainConfigError);
+  expect(() => opStackChain({ rpcUrl: 'ftp://x', chainId: 10 })).toThrow(/http/);
+  expect(() => opStackChain({ rpcUrl: 'http://x', chainId: 0 })).toThrow(/chainId/);
+});
+
+test('createProvider talks to a real anvil with the configured chain id', async () => {
+  const anvil = await startAnvil({ chainId: 902 });
+  try {
+    const provider = createProvider(opStackChain({ rpcUrl: anvil.rpcUrl, chainId: 902 }));
+    expect((await provider.getNetwork()).chainId).toBe(902n);
+    expect(await provider.getBalance(anvil.accounts[0]!.address)).toBe(10_000n * 10n ** 18n);
+    provider.destroy();
+  } finally {
+    await anvil.stop();
+  }
+});
