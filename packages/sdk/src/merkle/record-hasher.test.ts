@@ -27,6 +27,14 @@ describe('createRecordHasher', () => {
     expect(hasher.batchRoot(hashes)).toBe(batchRoot([hex, hex, hex, hex, hex]));
   });
 
+  it('hashes a record fed in chunks like the one-shot hash', async () => {
+    const hasher = await createRecordHasher();
+    const record = randomBytes(100_000);
+    const stream = await hasher.createStream();
+    for (let i = 0; i < record.length; i += 7_000) stream.update(record.subarray(i, i + 7_000));
+    expect(Buffer.from(stream.digest()).toString('hex')).toBe(recordHash(record).slice(2));
+  });
+
   it('refuses an empty batch', async () => {
     const hasher = await createRecordHasher();
     expect(() => hasher.batchRoot(new Uint8Array(0))).toThrow('at least one record');

@@ -16,6 +16,8 @@ export interface RecordHasher {
   recordHash(record: Uint8Array): string;
   /** Root of the batch whose record hashes (batch order) are `recordHashes` (n × 32 bytes); same as `batchRoot`. */
   batchRoot(recordHashes: Uint8Array): string;
+  /** A fresh incremental keccak256, for records too large to hold in memory (whole files). */
+  createStream(): Promise<{ update(chunk: Uint8Array): void; digest(): Uint8Array }>;
 }
 
 export async function createRecordHasher(): Promise<RecordHasher> {
@@ -31,6 +33,11 @@ export async function createRecordHasher(): Promise<RecordHasher> {
       const out = new Uint8Array(32);
       hashInto(record, out, 0);
       return bytesToHex(out);
+    },
+    async createStream() {
+      const stream = await hashWasm.createKeccak(256);
+      stream.init();
+      return { update: (chunk) => void stream.update(chunk), digest: () => stream.digest('binary') };
     },
     batchRoot(recordHashes) {
       const n = recordHashes.length / 32;
