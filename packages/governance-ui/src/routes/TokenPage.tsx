@@ -1,0 +1,171 @@
+import { computeSupplySchedule } from '@openledger/sdk-browser';
+import { decodeBytes32String } from 'ethers';
+import { useMemo } from 'react';
+import { isDeployed, useApp } from '../app-context.js';
+import { formatCompact, formatDate, formatOpen } from '../format.js';
+import { distributionFromDeployment } from '../token/distribution-from-deployment.js';
+import { TxStatus } from '../tx/TxStatus.js';
+import { useTransaction } from '../tx/use-transaction.js';
+import { LineChart } from '../ui/LineChart.js';
+import { NotDeployed } from '../ui/NotDeployed.js';
+import { RequireWallet } from '../ui/RequireWallet.js';
+import { useAsync } from '../use-async.js';
+import { useWallet } from '../wallet/wallet-context.js';
+
+const COLORS = ['#0b5cad', '#1f8a3b', '#c0262d', '#8f4fc2', '#b36b00', '#2a7f8f'];
+const toOpen = (wei: bigint) => Number(wei / 10n ** 18n);
+
+function SupplyCharts() {
+  const { config } = useApp();
+  const schedule = useMemo(() => {
+    try {
+      const { config: distribution, tge } = distributionFromDeployment(config.deployment);
+      return { ...computeSupplySchedule({ config: distribution, months: 60 }), tge };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }, [config.deployment]);
+  if ('error' in schedule) return <p role="alert">Supply schedule unavailable: {schedule.error}</p>;
+  const month = (m: number) => `M${m}`;
+  const y = (v: number) => formatCompact(BigInt(Math.round(v)) * 10n ** 18n);
+  return (
+    <>
+      <p className="muted">TGE {formatDate(schedule.tge)}; months of the deploy schedule; same numbers as the sdk supply report.</p>
+      <LineChart
+        title="Circulating supply (OPEN unlocked since TGE)"
+        series={[{ label: 'circulating', color: COLORS[0]!, points: schedule.rows.map((r) => ({ x: r.month, y: toOpen(r.circulating) })) }]}
+        formatX={month}
+        formatY={y}
+      />
+      <LineChart
+        title="Vesting schedule by bucket (unlocked OPEN)"
+        series={schedule.buckets.map((b, i) => ({ label: b, color: COLORS[i % COLORS.length]!, points: schedule.rows.map((r) => ({ x: r.month, y: toOpen(r.byBucket[b] ?? 0n) })) }))}
+        formatX={month}
+        formatY={y}
+      />
+      <div className="table-wrap">
+        <table>
+          <caption className="muted">Allocation per bucket</caption>
+          <thead>
+            <tr>
+              <th scope="col">Bucket</th>
+              <th scope="col">Allocated (OPEN)</th>
+              <th scope="col">Unlocked at month 12</th>
+              <th scope="col">Unlocked at month 48</th>
+            </tr>
+          </thead>
+          <tbody>
+            {schedule.buckets.map((b) => (
+              <tr key={b}>
+                <th scope="row">{b}</th>
+                <td>{formatOpen(schedule.allocatedByBucket[b] ?? 0n, 0)}</td>
+                <td>{formatOpen(schedule.rows[12]?.byBucket[b] ?? 0n, 0)}</td>
+                <td>{formatOpen(schedule.rows[48]?.byBucket[b] ?? 0n, 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function MyGrants() {
+  const { contracts, provider, refreshKey } = useApp();
+  const wallet = useWallet();
+  const tx = useTransaction();
+  const grants = useAsync(async () => {
+    if (!wallet.account) return [];
+    const vesting = contracts.TokenVesting;
+    const [count, latest] = await Promise.all([vesting.grantCount(), provider.getBlock('latest')]);
+    const now = latest!.timestamp;
+    const all = await Promise.all(Array.from({ length: Number(count) }, (_, i) => vesting.grant(i).then((g) => ({ id: i, g }))));
+    const mine = all.filter(({ g }) => g.beneficiary.toLowerCase() === wallet.account!.toLowerCase());
+    return Promise.all(
+      mine.map(async ({ id, g }) => ({
+        id,
+        bucket: (() => {
+          try {
+            return decodeBytes32String(g.bucket);
+          } catch {
+            return g.bucket;
+          }
+        })(),
+        amount: g.amount,
+        released: g.released,
+        vested: await vesting.vestedAmount(id, now),
+        releasable: await vesting.releasable(id),
+        start: Number(g.start),
+        cliffEnd: Number(g.start) + Number(g.cliff),
+        end: Number(g.start) + Number(g.cliff) + Number(g.duration),
+        revokedAt: Number(g.revokedAt),
+      })),
+    );
+  }, [wallet.account, refreshKey]);
+  if (grants.error) return <p role="alert">Cannot read grants: {grants.error}</p>;
+  if (!grants.data) return <p role="status">Loading grants…</p>;
+  if (grants.data.length === 0) return <p>This account has no vesting grant.</p>;
+  return (
+    <>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Grant</th>
+              <th scope="col">Total</th>
+              <th scope="col">Vested</th>
+              <th scope="col">Released</th>
+              <th scope="col">Releasable</th>
+              <th scope="col">Schedule</th>
+              <th scope="col">
+                <span className="muted">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {grants.data.map((g) => (
+              <tr key={g.id}>
+                <th scope="row">
+                  #{g.id} {g.bucket}
+                  {g.revokedAt ? ' (revoked)' : ''}
+                </th>
+                <td>{formatOpen(g.amount)}</td>
+                <td>{formatOpen(g.vested)}</td>
+                <td>{formatOpen(g.released)}</td>
+                <td data-testid={`releasable-${g.id}`}>{formatOpen(g.releasable)}</td>
+                <td>
+                  cliff ends {formatDate(g.cliffEnd)}, fully vested {formatDate(g.end)}
+                </td>
+                <td>
+                  <button type="button" disabled={g.releasable === 0n || tx.pending} onClick={() => void tx.run([{ label: `Release grant #${g.id}`, send: () => wallet.write!.TokenVesting.release(g.id) }])}>
+                    Release<span className="visually-hidden"> grant #{g.id}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <TxStatus state={tx.state} />
+    </>
+  );
+}
+
+export default function TokenPage() {
+  const { config } = useApp();
+  return (
+    <section aria-labelledby="token-title">
+      <h1 id="token-title">Token &amp; vesting</h1>
+      <h2>Supply</h2>
+      <SupplyCharts />
+      <h2>Your vesting grants</h2>
+      {isDeployed(config, 'TokenVesting') ? (
+        <RequireWallet action="see your grants and release vested OPEN">
+          <MyGrants />
+        </RequireWallet>
+      ) : (
+        <NotDeployed name="TokenVesting" />
+      )}
+    </section>
+  );
+}
