@@ -16,19 +16,34 @@ export const ANVIL_KEYS = [
   '0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6',
 ];
 
+/** Addresses of ANVIL_KEYS, in order. */
+export const ANVIL_ADDRESSES = [
+  '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+  '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+  '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+  '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+  '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65',
+  '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc',
+  '0x976EA74026E726554dB657fA54763abd0C3a0aa9',
+  '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955',
+  '0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f',
+  '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720',
+];
+
 /**
- * Who does what in the demo. Account 0 is the deployer and the settler named in
- * config/deploy.local.json (it holds the liquid TGE OPEN and funds the others); 1-4 hold vesting grants.
+ * Who does what in the demo, so no two processes ever share an account (and its nonces). Account 0
+ * deploys and holds the liquid TGE OPEN (it funds the others and owns the demo datanet); accounts
+ * 1-4 hold vesting grants and never transact, so 1 owns the adapters and 4 settles epochs.
  */
 export const DEMO_ROLES = {
   deployer: 0,
-  settler: 0,
+  modelOwner: 1,
+  settler: 4,
   relayer: 5,
   operator: 6,
   contributor: 7,
   curator: 8,
   caller: 9,
-  modelOwner: 0,
 };
 
 /** Default ports: the services' own defaults (gateway 8080, datanet 8081, worker 8082). */
@@ -134,13 +149,15 @@ export function stackConfig(env, root) {
       CHALLENGE_WINDOW_SECONDS: env.CHALLENGE_WINDOW_SECONDS || '0',
     }),
     service('inference-gateway', 'inference-gateway', ports.gateway, {
-      OPERATOR_PRIVATE_KEY: key('operator'),
+      PUBLIC_URL: urls.gateway,
+      OPERATOR_ADDRESS: ANVIL_ADDRESSES[DEMO_ROLES.operator],
       BASE_MODEL_PATH: join(modelsDir, 'demo-base.gguf'),
-      ADAPTERS_DIR: join(modelsDir, 'adapters'),
-      MODELS_DIR: modelsDir,
-      DATANET_SERVICE_URL: urls.datanet,
+      // BASE_MODEL_ID is the on-chain id of the demo base model, added once the seed registered it.
+      ENGINE_WORKERS: '1',
+      ENGINE_CONTEXTS: env.ENGINE_CONTEXTS || '2',
       ENGINE_THREADS: env.ENGINE_THREADS || '2',
-      EPOCH_SECONDS: epochSeconds,
+      RATE_LIMIT_PER_MINUTE: env.RATE_LIMIT_PER_MINUTE || '100000',
+      DATANET_SERVICE_URL: urls.datanet,
     }),
   ];
   return {
@@ -166,6 +183,7 @@ export function stackConfig(env, root) {
     seedFile: join(stateDir, 'seed.json'),
     modelsDir,
     keys: Object.fromEntries(Object.keys(DEMO_ROLES).map((role) => [role, key(role)])),
+    addresses: Object.fromEntries(Object.keys(DEMO_ROLES).map((role) => [role, ANVIL_ADDRESSES[DEMO_ROLES[role]]])),
     services,
     dashboard: {
       distDir: join(repo, 'packages', 'governance-ui', 'dist'),

@@ -1,0 +1,75 @@
+// The dev chain: anvil with its state file, and the contracts deployed once per chain state.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { rpc, waitFor } from './processes.mjs';
+import { importBuilt } from './resolve.mjs';
+import { addressesToCheck, deployDecision } from './state.mjs';
+
+/**
+ * The deploy config of the dev stack: the demo distribution of config/deploy.local.json, with the
+ * gateway's operator account and demo-friendly economy timings (no challenge window, one-minute
+ * cooldowns) so an epoch can be claimed as soon as it is posted.
+ */
+export function devDeployConfig(localConfig, { operator, settler, challengeWindow = 0, cooldown = 60 }) {
+  return {
+    ...localConfig,
+    description: `${localConfig.description ?? ''} Dev stack: own settler and operator accounts, no challenge window.`.trim(),
+    settler,
+    operator,
+    economy: {
+      ...(localConfig.economy ?? {}),
+      challengeWindow,
+      unstakeCooldown: cooldown,
+      withdrawalDelay: cooldown,
+    },
+  };
+}
+
+export async function startAnvil(group, config, log) {
+  await mkdir(dirname(config.anvil.stateFile), { recursive: true });
+  const restored = existsSync(config.anvil.stateFile);
+  const handle = group.start('anvil', config.anvil.bin, config.anvil.args, {
+    onExit: ({ code, signal, tail }) => group.onUnexpectedExit?.('anvil', code ?? signal, tail),
+  });
+  await waitFor('anvil', async () => Number(await rpc(config.urls.rpc, 'eth_chainId')) === config.chainId, { handle, timeoutMs: 60_000 });
+  const block = Number(await rpc(config.urls.rpc, 'eth_blockNumber'));
+  log(`anvil on ${config.urls.rpc} (${restored ? `state restored, block ${block}` : 'fresh chain'})`);
+  return handle;
+}
+
+async function readJson(path) {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deploys the contracts unless this chain state already has them; returns the deployment. */
+export async function ensureDeployment(config, roles, log) {
+  const existing = await readJson(config.deploymentsFile);
+  const codeAt = {};
+  for (const address of addressesToCheck(existing)) {
+    codeAt[address.toLowerCase()] = await rpc(config.urls.rpc, 'eth_getCode', [address, 'latest']);
+  }
+  const decision = deployDecision(existing, config.chainId, codeAt);
+  if (!decision.deploy) {
+    log(`contracts: ${decision.reason}`);
+    return existing;
+  }
+  log(`contracts: deploying (${decision.reason}); first time compiles with forge, ~1 min`);
+  const local = JSON.parse(await readFile(join(config.root, 'packages', 'contracts', 'config', 'deploy.local.json'), 'utf8'));
+  const { deployStack } = await importBuilt(config.root, 'packages/sdk/dist/testing.js');
+  const deployment = await deployStack(config.urls.rpc, {
+    config: devDeployConfig(local, roles),
+    privateKey: config.keys.deployer,
+  });
+  await mkdir(dirname(config.deploymentsFile), { recursive: true });
+  await writeFile(`${config.deploymentsFile}.tmp`, JSON.stringify(deployment, null, 2));
+  await rename(`${config.deploymentsFile}.tmp`, config.deploymentsFile);
+  // anvil writes its state every 5 s (--state-interval) and on exit; if it dies before that, the next
+  // start finds no code at these addresses and deploys again (deployDecision).
+  log(`contracts: deployed, OpenToken ${deployment.contracts.OpenToken} → ${config.deploymentsFile}`);
+  return deployment;
+}
