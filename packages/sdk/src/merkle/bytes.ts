@@ -7,24 +7,26 @@ export function bytesToHex(bytes: Uint8Array, offset = 0, length = bytes.length 
   return out;
 }
 
-function nibble(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  if (code >= 65 && code <= 70) return code - 55;
-  return -1;
+/** ASCII code → nibble value, 255 for a non-hex character. */
+const NIBBLE = new Uint8Array(256).fill(255);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  NIBBLE[97 + i] = 10 + i;
+  NIBBLE[65 + i] = 10 + i;
 }
 
 /** Writes `hex` (with or without 0x) of exactly `length` bytes into `out` at `offset`; false if malformed. */
 export function writeHex(hex: string, out: Uint8Array, offset: number, length: number): boolean {
-  const start = hex.startsWith('0x') || hex.startsWith('0X') ? 2 : 0;
+  const start = hex.charCodeAt(0) === 48 && (hex.charCodeAt(1) | 32) === 120 ? 2 : 0;
   if (hex.length - start !== length * 2) return false;
-  for (let i = 0; i < length; i++) {
-    const hi = nibble(hex.charCodeAt(start + 2 * i));
-    const lo = nibble(hex.charCodeAt(start + 2 * i + 1));
-    if (hi < 0 || lo < 0) return false;
+  let bad = 0;
+  for (let i = 0, c = start; i < length; i++, c += 2) {
+    const hi = NIBBLE[hex.charCodeAt(c) & 255]!;
+    const lo = NIBBLE[hex.charCodeAt(c + 1) & 255]!;
+    bad |= hi | lo | (hex.charCodeAt(c) | hex.charCodeAt(c + 1)) & ~127;
     out[offset + i] = (hi << 4) | lo;
   }
-  return true;
+  return (bad & ~15) === 0;
 }
 
 export function hexToBytes(hex: string): Uint8Array {

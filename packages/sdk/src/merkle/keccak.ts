@@ -1,21 +1,94 @@
 import { keccak_256 } from '@noble/hashes/sha3';
+import { KECCAK_WASM_BASE64, KECCAK_WASM_SCRATCH_END } from './keccak-wasm.generated.js';
 
 /**
- * The two hot loops of a StandardMerkleTree, over flat buffers of 32-byte words.
- * (Backend: see keccak-wasm.ts when present; this file is the portable reference.)
+ * keccak256 and the two hot loops of a StandardMerkleTree over flat buffers of 32-byte words.
+ * They run in a 1.5 KB WebAssembly module (scripts/build-keccak-wasm.mjs: the state lives in 25
+ * i64 locals, one call per batch, no allocation per hash); where WebAssembly is unavailable the
+ * same functions run on @noble/hashes. Tests check both against @noble/hashes and OpenZeppelin.
  */
+interface KeccakExports {
+  memory: WebAssembly.Memory;
+  keccak(input: number, length: number, output: number): void;
+  leaves(input: number, count: number, stride: number, output: number): void;
+  nodes(tree: number, leafCount: number): void;
+}
+
+let wasm: KeccakExports | null | undefined;
+const BASE = KECCAK_WASM_SCRATCH_END;
+/** Leaves hashed per WebAssembly call: bounds the module's memory while hashing many leaves. */
+const LEAF_CHUNK = 1 << 16;
+/** Inputs above this go to @noble/hashes (the module hashes one contiguous buffer). */
+const MAX_WASM_INPUT = 1 << 20;
+
+function loadWasm(): KeccakExports | null {
+  if (wasm !== undefined) return wasm;
+  try {
+    const binary = Uint8Array.from(atob(KECCAK_WASM_BASE64), (c) => c.charCodeAt(0));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), {});
+    wasm = instance.exports as unknown as KeccakExports;
+  } catch {
+    wasm = null; // e.g. a CSP without 'wasm-unsafe-eval': stay on the portable path
+  }
+  return wasm;
+}
+
+/** Uses the portable implementation only (tests compare both paths). */
+export function disableKeccakWasm(disabled = true): void {
+  wasm = disabled ? null : undefined;
+}
+
+export function keccakBackend(): 'wasm' | 'js' {
+  return loadWasm() ? 'wasm' : 'js';
+}
+
+function memoryFor(exports: KeccakExports, bytes: number): Uint8Array {
+  const needed = BASE + bytes;
+  const have = exports.memory.buffer.byteLength;
+  if (needed > have) exports.memory.grow(Math.ceil((needed - have) / 65536));
+  return new Uint8Array(exports.memory.buffer);
+}
+
+export function keccak256Bytes(input: Uint8Array): Uint8Array {
+  const exports = loadWasm();
+  if (!exports || input.length > MAX_WASM_INPUT) return keccak_256(input);
+  const memory = memoryFor(exports, input.length + 32);
+  memory.set(input, BASE + 32);
+  exports.keccak(BASE + 32, input.length, BASE);
+  return memory.slice(BASE, BASE + 32);
+}
+
+/** keccak256 of `input` written into `out` at `offset` (no allocation on the WebAssembly path). */
+export function keccak256Into(input: Uint8Array, out: Uint8Array, offset: number): void {
+  const exports = loadWasm();
+  if (!exports || input.length > MAX_WASM_INPUT) {
+    out.set(keccak_256(input), offset);
+    return;
+  }
+  const memory = memoryFor(exports, input.length + 32);
+  memory.set(input, BASE + 32);
+  exports.keccak(BASE + 32, input.length, BASE);
+  out.set(memory.subarray(BASE, BASE + 32), offset);
+}
 
 /** keccak256(keccak256(input_i)) for `count` inputs of `stride` bytes each; returns count × 32 bytes. */
 export function doubleHashLeaves(encoded: Uint8Array, count: number, stride: number): Uint8Array {
   const out = new Uint8Array(count * 32);
-  for (let i = 0; i < count; i++) {
-    out.set(keccak_256(keccak_256(encoded.subarray(i * stride, (i + 1) * stride))), i * 32);
+  const exports = loadWasm();
+  if (!exports || stride > MAX_WASM_INPUT) {
+    for (let i = 0; i < count; i++) out.set(keccak_256(keccak_256(encoded.subarray(i * stride, (i + 1) * stride))), i * 32);
+    return out;
+  }
+  for (let first = 0; first < count; first += LEAF_CHUNK) {
+    const n = Math.min(LEAF_CHUNK, count - first);
+    const inputBytes = n * stride;
+    const outPtr = BASE + Math.ceil(inputBytes / 8) * 8;
+    const memory = memoryFor(exports, outPtr - BASE + n * 32);
+    memory.set(encoded.subarray(first * stride, first * stride + inputBytes), BASE);
+    exports.leaves(BASE, n, stride, outPtr);
+    out.set(memory.subarray(outPtr, outPtr + n * 32), first * 32);
   }
   return out;
-}
-
-export function keccak256Bytes(input: Uint8Array): Uint8Array {
-  return keccak_256(input);
 }
 
 /** Byte-wise comparison of two 32-byte words inside `buf`. */
@@ -32,6 +105,14 @@ export function compareWords(buf: Uint8Array, a: number, b: number): number {
  * already written at the end (leaf i at word 2n-2-i); node i = keccak256(sorted(child 2i+1, child 2i+2)).
  */
 export function fillInternalNodes(nodes: Uint8Array, leafCount: number): void {
+  const exports = loadWasm();
+  if (exports) {
+    const memory = memoryFor(exports, nodes.length);
+    memory.set(nodes, BASE);
+    exports.nodes(BASE, leafCount);
+    nodes.set(memory.subarray(BASE, BASE + (leafCount - 1) * 32));
+    return;
+  }
   const pair = new Uint8Array(64);
   for (let i = leafCount - 2; i >= 0; i--) {
     const left = (2 * i + 1) * 32;

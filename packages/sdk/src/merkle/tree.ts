@@ -35,10 +35,23 @@ export class MerkleTree {
     const nodes = new Uint8Array((2 * n - 1) * 32);
     const treeIndices = new Uint32Array(n);
     const last = 2 * n - 2;
+    // copy leaves as 8 × uint32 words (no subarray object per leaf)
+    const aligned = leafHashes.byteOffset % 4 === 0 ? leafHashes : leafHashes.slice();
+    const source = new Uint32Array(aligned.buffer, aligned.byteOffset, n * 8);
+    const target = new Uint32Array(nodes.buffer);
     for (let leaf = 0; leaf < n; leaf++) {
       const valueIndex = order[leaf]!;
       const treeIndex = last - leaf;
-      nodes.set(leafHashes.subarray(valueIndex * 32, valueIndex * 32 + 32), treeIndex * 32);
+      const s = valueIndex * 8;
+      const t = treeIndex * 8;
+      target[t] = source[s]!;
+      target[t + 1] = source[s + 1]!;
+      target[t + 2] = source[s + 2]!;
+      target[t + 3] = source[s + 3]!;
+      target[t + 4] = source[s + 4]!;
+      target[t + 5] = source[s + 5]!;
+      target[t + 6] = source[s + 6]!;
+      target[t + 7] = source[s + 7]!;
       treeIndices[valueIndex] = treeIndex;
     }
     fillInternalNodes(nodes, n);
@@ -89,28 +102,41 @@ function identity(n: number): Uint32Array {
 
 /**
  * Value indices ordered by leaf hash, ties by value index (a stable sort, as Array#sort is).
- * Fast path: one native BigUint64Array sort on (hash prefix | index); runs with an equal prefix are
- * then re-sorted with the full 32-byte comparison.
+ * An LSD radix sort (two 16-bit passes) on each hash's first 4 bytes; runs sharing those 4 bytes
+ * are then re-sorted with the full 32-byte comparison.
  */
-function sortedOrder(hashes: Uint8Array, n: number): Uint32Array {
-  const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  const prefixBits = 64 - indexBits;
-  const keys = new BigUint64Array(n);
+export function sortedOrder(hashes: Uint8Array, n: number): Uint32Array {
   const view = new DataView(hashes.buffer, hashes.byteOffset, hashes.byteLength);
-  const shift = BigInt(indexBits);
-  const prefixShift = BigInt(64 - prefixBits);
+  let keys = new Uint32Array(n);
+  let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const prefix = view.getBigUint64(i * 32) >> prefixShift;
-    keys[i] = (prefix << shift) | BigInt(i);
+    keys[i] = view.getUint32(i * 32);
+    order[i] = i;
   }
-  keys.sort();
-  const mask = (1n << shift) - 1n;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = Number(keys[i]! & mask);
-  // Fix runs whose prefixes collide: order them by full hash, then index.
+  let keysOut = new Uint32Array(n);
+  let orderOut = new Uint32Array(n);
+  const counts = new Uint32Array(65536);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0xffff]!++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const at = counts[(key >>> shift) & 0xffff]!++;
+      keysOut[at] = key;
+      orderOut[at] = order[i]!;
+    }
+    [keys, keysOut] = [keysOut, keys];
+    [order, orderOut] = [orderOut, order];
+  }
   let runStart = 0;
   for (let i = 1; i <= n; i++) {
-    if (i < n && keys[i]! >> shift === keys[runStart]! >> shift) continue;
+    if (i < n && keys[i] === keys[runStart]) continue;
     if (i - runStart > 1) {
       const run = Array.from(order.subarray(runStart, i));
       run.sort((a, b) => compareWords(hashes, a * 32, b * 32) || a - b);
