@@ -35,6 +35,7 @@ abstract contract DatanetContributions is DatanetStaking, EIP712Upgradeable, Non
         uint256 deadline,
         bytes calldata signature
     ) external returns (uint256 contributionId) {
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > deadline) revert DatanetSignatureExpired(deadline);
         bytes32 digest =
             _hashContribution(datanetId, batchRoot, recordCount, uri, contributor, _useNonce(contributor), deadline);
@@ -103,12 +104,12 @@ abstract contract DatanetContributions is DatanetStaking, EIP712Upgradeable, Non
         StoredDatanet storage d = _datanet(datanetId);
         uint256 staked = $.stakes[datanetId][contributor].amount;
         if (staked < d.minStake) revert DatanetInsufficientStake(datanetId, contributor, staked, d.minStake);
-        contributionId = ++$.contributionCount;
+        contributionId = ++$.contributionCount; // the packed index below holds ids up to 2^64 - 1
         uint64 index = d.contributionCount++;
-        // casting is safe: datanet ids fit 32 bits (createDatanet checks), timestamps fit until 2106
-        // forge-lint: disable-next-line(unsafe-typecast)
         $.contributions[contributionId] = StoredContribution({
             contributor: contributor,
+            // casting is safe: datanet ids fit 32 bits (createDatanet checks), timestamps fit until 2106
+            // forge-lint: disable-next-line(unsafe-typecast)
             datanetId: uint32(datanetId),
             recordCount: recordCount,
             submittedAt: uint32(block.timestamp),

@@ -55,6 +55,7 @@ abstract contract DatanetStaking is DatanetRegistryBase {
         DatanetRegistryStorage storage $ = _getDatanetRegistryStorage();
         StakeInfo storage s = $.stakes[datanetId][msg.sender];
         uint256 amount = s.pendingUnstake;
+        // forge-lint: disable-next-line(block-timestamp)
         if (amount == 0 || block.timestamp < s.unlockAt) revert DatanetCooldownActive(s.unlockAt);
         s.pendingUnstake = 0;
         s.unlockAt = 0;

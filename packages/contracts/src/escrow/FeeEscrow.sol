@@ -83,6 +83,7 @@ contract FeeEscrow is IFeeEscrow, FeeSplitter, AccessControl, EIP712 {
     function withdraw() external {
         Withdrawal memory w = _withdrawals[msg.sender];
         if (w.amount == 0) revert EscrowInvalidAmount();
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp < w.availableAt) revert EscrowWithdrawalNotReady(w.availableAt);
         uint256 balance = _balances[msg.sender];
         uint256 amount = w.amount < balance ? w.amount : balance;
@@ -107,6 +108,7 @@ contract FeeEscrow is IFeeEscrow, FeeSplitter, AccessControl, EIP712 {
         if (!hasRole(OPERATOR_ROLE, msg.sender)) revert EscrowOperatorNotApproved(msg.sender);
         if (amount == 0) revert EscrowInvalidAmount();
         if (modelOwner == address(0)) revert EscrowInvalidParameter("modelOwner");
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > auth.expiry) revert EscrowAuthorizationExpired(auth.expiry);
         if (!SignatureChecker.isValidSignatureNow(auth.payer, _hashAuthorization(auth), signature)) {
             revert EscrowInvalidSignature(auth.payer);

@@ -92,6 +92,8 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         if (total > h.totalFunded) revert SettlementUnderfunded(total, h.totalFunded);
         h.fallbackEpoch = uint32(_claimableEpoch(h));
         uint40 claimableAt = uint40(block.timestamp) + h.challengeWindow;
+        // casting is safe: epochs are sequential, 2^32 posts are out of reach
+        // forge-lint: disable-next-line(unsafe-typecast)
         h.lastPostedEpoch = uint32(epoch);
         h.lastClaimableAt = claimableAt;
         h.lastRevoked = false;
@@ -112,6 +114,7 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
             revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
         }
         StoredEpoch storage r = _epochs[epoch];
+        // forge-lint: disable-next-line(block-timestamp)
         if (r.root == bytes32(0) || r.revoked || block.timestamp >= r.claimableAt) revert SettlementNotRevocable(epoch);
         r.revoked = true;
         if (epoch == _head.lastPostedEpoch) _head.lastRevoked = true;
@@ -217,11 +220,13 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
 
     function _setChallengeWindow(uint64 window) private {
         if (window > MAX_CHALLENGE_WINDOW) revert SettlementInvalidParameter("challengeWindow");
-        _head.challengeWindow = uint32(window);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _head.challengeWindow = uint32(window); // casting is safe: window <= MAX_CHALLENGE_WINDOW
         emit ChallengeWindowSet(window);
     }
 
     function _claimableEpoch(Head memory h) private view returns (uint64) {
+        // forge-lint: disable-next-line(block-timestamp)
         if (h.lastPostedEpoch != 0 && !h.lastRevoked && block.timestamp >= h.lastClaimableAt) return h.lastPostedEpoch;
         return h.fallbackEpoch;
     }
