@@ -67,6 +67,7 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
     }
 
     /// @inheritdoc IAttributionSettlement
+    /// @dev {Funded}'s `totalFunded` is the contract-wide total ({totalFunded}); {fundedOf} has the epoch's.
     function fund(uint64 epoch, uint256 amount) external {
         if (amount == 0) revert SettlementInvalidParameter("amount");
         _token.safeTransferFrom(msg.sender, address(this), amount);
