@@ -73,9 +73,8 @@ abstract contract DeployEconomy is Script {
                 abi.encodeCall(ModelRegistry.initialize, (IDatanetRegistry(a.datanetRegistry), p.timelock))
             )
         );
-        a.attributionSettlement = address(
-            new AttributionSettlement(IERC20(p.open), p.timelock, p.settler, p.guardian, s.challengeWindow)
-        );
+        a.attributionSettlement =
+            address(new AttributionSettlement(IERC20(p.open), p.timelock, p.settler, p.guardian, s.challengeWindow));
         a.feeEscrow = address(
             new FeeEscrow(
                 IERC20(p.open),
@@ -96,7 +95,8 @@ abstract contract DeployEconomy is Script {
         s.treasury = _address(j, ".economy.treasury", p.timelock);
         s.curatorPool = _address(j, ".economy.curatorPool", p.timelock);
         s.slashShareBps = uint16(_uint(j, ".economy.slashShareBps", 2_000));
-        s.slashToCurator = vm.keyExistsJson(j, ".economy.slashToCurator") && vm.parseJsonBool(j, ".economy.slashToCurator");
+        s.slashToCurator =
+            vm.keyExistsJson(j, ".economy.slashToCurator") && vm.parseJsonBool(j, ".economy.slashToCurator");
         s.unstakeCooldown = uint64(_uint(j, ".economy.unstakeCooldown", 7 days));
         s.challengeWindow = uint64(_uint(j, ".economy.challengeWindow", 1 days));
         s.withdrawalDelay = uint64(_uint(j, ".economy.withdrawalDelay", 1 days));

@@ -65,10 +65,12 @@ contract DatanetRegistry is Initializable, DatanetContributions, UUPSUpgradeable
     }
 
     /// @inheritdoc IDatanetRegistry
-    function createDatanet(string calldata name, string calldata metadataURI, uint96 minStake, address[] calldata curators)
-        external
-        returns (uint256 datanetId)
-    {
+    function createDatanet(
+        string calldata name,
+        string calldata metadataURI,
+        uint96 minStake,
+        address[] calldata curators
+    ) external returns (uint256 datanetId) {
         if (bytes(name).length == 0) revert DatanetInvalidInput();
         DatanetRegistryStorage storage $ = _getDatanetRegistryStorage();
         datanetId = ++$.datanetCount;

@@ -27,7 +27,8 @@ contract ModelRegistry is IModelRegistry, Initializable, AccessControlUpgradeabl
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("openledger.storage.ModelRegistry")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant MODEL_REGISTRY_STORAGE = 0xcbe6ec4a17d7f9d3c5d1a39a9242e27975e309a89d123fc696d0e32b5bf57d00;
+    bytes32 private constant MODEL_REGISTRY_STORAGE =
+        0xcbe6ec4a17d7f9d3c5d1a39a9242e27975e309a89d123fc696d0e32b5bf57d00;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -56,7 +57,9 @@ contract ModelRegistry is IModelRegistry, Initializable, AccessControlUpgradeabl
         external
         returns (uint256 baseModelId)
     {
-        if (bytes(name).length == 0 || fileHash == bytes32(0) || bytes(uri).length == 0) revert ModelInvalidInput();
+        if (bytes(name).length == 0 || fileHash == bytes32(0) || bytes(uri).length == 0) {
+            revert ModelInvalidInput();
+        }
         ModelRegistryStorage storage $ = _getModelRegistryStorage();
         baseModelId = ++$.baseModelCount;
         $.baseModels[baseModelId] =

@@ -116,14 +116,19 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         }
         StoredEpoch storage r = _epochs[epoch];
         // forge-lint: disable-next-line(block-timestamp)
-        if (r.root == bytes32(0) || r.revoked || block.timestamp >= r.claimableAt) revert SettlementNotRevocable(epoch);
+        if (r.root == bytes32(0) || r.revoked || block.timestamp >= r.claimableAt) {
+            revert SettlementNotRevocable(epoch);
+        }
         r.revoked = true;
         if (epoch == _head.lastPostedEpoch) _head.lastRevoked = true;
         emit RootRevoked(epoch, r.root);
     }
 
     /// @inheritdoc IAttributionSettlement
-    function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof) external returns (uint256 paid) {
+    function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof)
+        external
+        returns (uint256 paid)
+    {
         return _claim(account, cumulativeAmount, proof, true);
     }
 

@@ -143,9 +143,7 @@ contract DatanetContributionsTest is DatanetTestBase {
             )
         );
         bytes32 structHash = keccak256(
-            abi.encode(
-                registry.CONTRIBUTE_TYPEHASH(), datanetId, ROOT, uint32(7), keccak256("u"), contributor, 3, 99
-            )
+            abi.encode(registry.CONTRIBUTE_TYPEHASH(), datanetId, ROOT, uint32(7), keccak256("u"), contributor, 3, 99)
         );
         assertEq(
             registry.hashContribution(datanetId, ROOT, 7, "u", contributor, 3, 99),

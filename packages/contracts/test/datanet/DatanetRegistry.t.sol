@@ -117,18 +117,24 @@ contract DatanetRegistryTest is DatanetTestBase {
 
     function test_setSlashParameters_revertsAboveHalf() public {
         vm.prank(governance);
-        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("slashShareBps"), 5_001));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("slashShareBps"), 5_001)
+        );
         registry.setSlashParameters(5_001, false, treasury);
     }
 
     function test_setSlashParameters_revertsOnZeroTreasury() public {
         vm.prank(governance);
-        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("treasury"), 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("treasury"), 0)
+        );
         registry.setSlashParameters(1, false, address(0));
     }
 
     function test_setSlashParameters_revertsIfNotGovernance() public {
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owner, bytes32(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owner, bytes32(0))
+        );
         vm.prank(owner);
         registry.setSlashParameters(1, false, treasury);
     }
@@ -138,9 +144,17 @@ contract DatanetRegistryTest is DatanetTestBase {
         vm.expectEmit(address(registry));
         emit IDatanetRegistry.UnstakeCooldownSet(1 hours);
         registry.setUnstakeCooldown(1 hours);
-        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("unstakeCooldown"), 59 minutes));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("unstakeCooldown"), 59 minutes
+            )
+        );
         registry.setUnstakeCooldown(59 minutes);
-        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("unstakeCooldown"), 91 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDatanetRegistry.DatanetInvalidParameter.selector, bytes32("unstakeCooldown"), 91 days
+            )
+        );
         registry.setUnstakeCooldown(91 days);
         vm.stopPrank();
     }
@@ -164,7 +178,9 @@ contract DatanetRegistryTest is DatanetTestBase {
 
     function test_upgrade_onlyGovernance() public {
         DatanetRegistry next = new DatanetRegistry();
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owner, bytes32(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owner, bytes32(0))
+        );
         vm.prank(owner);
         registry.upgradeToAndCall(address(next), "");
         vm.prank(governance);

@@ -124,7 +124,9 @@ contract DatanetStakingTest is DatanetTestBase {
     }
 
     function test_slash_revertsIfNotGovernance() public {
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owner, bytes32(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, owner, bytes32(0))
+        );
         vm.prank(owner);
         registry.slash(datanetId, curator, 1, owner);
     }

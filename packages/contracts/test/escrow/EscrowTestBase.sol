@@ -32,7 +32,8 @@ abstract contract EscrowTestBase is Test {
     }
 
     function _shares() internal pure returns (IFeeEscrow.FeeShares memory) {
-        return IFeeEscrow.FeeShares({protocolBps: 1_000, modelOwnerBps: 3_000, contributorsBps: 5_000, curatorsBps: 1_000});
+        return
+            IFeeEscrow.FeeShares({protocolBps: 1_000, modelOwnerBps: 3_000, contributorsBps: 5_000, curatorsBps: 1_000});
     }
 
     function _auth(uint256 cap, uint64 expiry) internal view returns (IFeeEscrow.SpendingAuthorization memory) {

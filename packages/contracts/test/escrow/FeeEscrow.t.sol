@@ -38,7 +38,9 @@ contract FeeEscrowTest is EscrowTestBase {
     }
 
     function test_setFeeShares_revertsIfNotGovernance() public {
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, operator, bytes32(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, operator, bytes32(0))
+        );
         vm.prank(operator);
         escrow.setFeeShares(_shares());
     }
@@ -112,7 +114,9 @@ contract FeeEscrowTest is EscrowTestBase {
         _deposit(1e18);
         vm.startPrank(payer);
         escrow.requestWithdrawal(1e18);
-        vm.expectRevert(abi.encodeWithSelector(IFeeEscrow.EscrowWithdrawalNotReady.selector, uint64(block.timestamp + DELAY)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IFeeEscrow.EscrowWithdrawalNotReady.selector, uint64(block.timestamp + DELAY))
+        );
         escrow.withdraw();
         vm.stopPrank();
     }

@@ -41,10 +41,7 @@ contract EscrowHandler is Test {
         address p = payer(i);
         cap = bound(cap, 0, 3_000e18);
         IFeeEscrow.SpendingAuthorization memory auth = IFeeEscrow.SpendingAuthorization({
-            payer: p,
-            operator: operator,
-            cap: cap,
-            expiry: uint64(block.timestamp + bound(ttl, 0, 3 days))
+            payer: p, operator: operator, cap: cap, expiry: uint64(block.timestamp + bound(ttl, 0, 3 days))
         });
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[i % 2], escrow.hashAuthorization(auth));
         lastAuth[p] = auth;

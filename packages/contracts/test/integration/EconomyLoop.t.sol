@@ -63,7 +63,9 @@ contract EconomyLoopTest is Test {
             treasury,
             curatorPool,
             address(settlement),
-            IFeeEscrow.FeeShares({protocolBps: 1_000, modelOwnerBps: 3_000, contributorsBps: 5_000, curatorsBps: 1_000}),
+            IFeeEscrow.FeeShares({
+                protocolBps: 1_000, modelOwnerBps: 3_000, contributorsBps: 5_000, curatorsBps: 1_000
+            }),
             1 days
         );
         address[4] memory holders = [curator, alice, bob, caller];
@@ -88,8 +90,7 @@ contract EconomyLoopTest is Test {
         assertEq(escrow.balanceOf(caller), 100e18 - fee);
         // every collected wei went somewhere: treasury, model owner, curators, contributors
         assertEq(
-            open.balanceOf(treasury) + open.balanceOf(modelOwner) + open.balanceOf(curatorPool) + contributorsShare,
-            fee
+            open.balanceOf(treasury) + open.balanceOf(modelOwner) + open.balanceOf(curatorPool) + contributorsShare, fee
         );
     }
 
@@ -121,7 +122,9 @@ contract EconomyLoopTest is Test {
         datanets.acceptContribution(bobContribution, 0);
         vm.stopPrank();
         assertEq(datanets.contribution(aliceContribution).weight, 300);
-        assertEq(uint8(datanets.contribution(bobContribution).status), uint8(IDatanetRegistry.ContributionStatus.Accepted));
+        assertEq(
+            uint8(datanets.contribution(bobContribution).status), uint8(IDatanetRegistry.ContributionStatus.Accepted)
+        );
     }
 
     /// @dev 4: a base model and an adapter trained on the datanet.
@@ -144,10 +147,7 @@ contract EconomyLoopTest is Test {
         escrow.deposit(100e18);
         vm.stopPrank();
         IFeeEscrow.SpendingAuthorization memory auth = IFeeEscrow.SpendingAuthorization({
-            payer: caller,
-            operator: gateway,
-            cap: 40e18,
-            expiry: uint64(block.timestamp + 30 days)
+            payer: caller, operator: gateway, cap: 40e18, expiry: uint64(block.timestamp + 30 days)
         });
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(callerKey, escrow.hashAuthorization(auth));
         fee = 20 * models.latestVersion(adapterId).pricePer1kTokens;
@@ -165,9 +165,8 @@ contract EconomyLoopTest is Test {
         uint256 bobReward = contributorsShare - aliceReward;
         bytes32 aliceLeaf = keccak256(bytes.concat(keccak256(abi.encode(alice, aliceReward))));
         bytes32 bobLeaf = keccak256(bytes.concat(keccak256(abi.encode(bob, bobReward))));
-        bytes32 root = aliceLeaf < bobLeaf
-            ? keccak256(abi.encode(aliceLeaf, bobLeaf))
-            : keccak256(abi.encode(bobLeaf, aliceLeaf));
+        bytes32 root =
+            aliceLeaf < bobLeaf ? keccak256(abi.encode(aliceLeaf, bobLeaf)) : keccak256(abi.encode(bobLeaf, aliceLeaf));
         vm.prank(worker);
         settlement.postRoot(1, root, contributorsShare, "ipfs://epoch-1");
         bytes32[] memory aliceProof = new bytes32[](1);

@@ -40,7 +40,8 @@ contract ModelRegistryTest is Test {
         models = ModelRegistry(
             address(
                 new ERC1967Proxy(
-                    address(mImpl), abi.encodeCall(ModelRegistry.initialize, (IDatanetRegistry(address(datanets)), governance))
+                    address(mImpl),
+                    abi.encodeCall(ModelRegistry.initialize, (IDatanetRegistry(address(datanets)), governance))
                 )
             )
         );

@@ -18,7 +18,9 @@ contract ModelRegistryGasTest is Test {
             address(
                 new ERC1967Proxy(
                     address(new DatanetRegistry()),
-                    abi.encodeCall(DatanetRegistry.initialize, (new OpenToken(address(this)), gov, gov, 0, false, 1 days))
+                    abi.encodeCall(
+                        DatanetRegistry.initialize, (new OpenToken(address(this)), gov, gov, 0, false, 1 days)
+                    )
                 )
             )
         );

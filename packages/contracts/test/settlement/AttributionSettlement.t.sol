@@ -34,12 +34,16 @@ contract AttributionSettlementTest is SettlementTestBase {
     }
 
     function test_constructor_revertsOnZeroGovernance() public {
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("governance")));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("governance"))
+        );
         new AttributionSettlement(open, address(0), settler, guardian, WINDOW);
     }
 
     function test_constructor_revertsOnZeroToken() public {
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("token")));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("token"))
+        );
         new AttributionSettlement(IERC20(address(0)), governance, settler, guardian, WINDOW);
     }
 
@@ -53,7 +57,11 @@ contract AttributionSettlementTest is SettlementTestBase {
 
     function test_setChallengeWindow_revertsAboveMax() public {
         vm.prank(governance);
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("challengeWindow")));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("challengeWindow")
+            )
+        );
         settlement.setChallengeWindow(31 days);
     }
 
@@ -80,7 +88,9 @@ contract AttributionSettlementTest is SettlementTestBase {
     }
 
     function test_fund_revertsOnZero() public {
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("amount")));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidParameter.selector, bytes32("amount"))
+        );
         _fund(1, 0);
     }
 
@@ -89,7 +99,9 @@ contract AttributionSettlementTest is SettlementTestBase {
     function test_postRoot_storesAndEmits() public {
         _fund(1, 10e18);
         vm.expectEmit(address(settlement));
-        emit IAttributionSettlement.RootPosted(1, bytes32(uint256(7)), 10e18, uint64(block.timestamp + WINDOW), "ipfs://x");
+        emit IAttributionSettlement.RootPosted(
+            1, bytes32(uint256(7)), 10e18, uint64(block.timestamp + WINDOW), "ipfs://x"
+        );
         vm.prank(settler);
         settlement.postRoot(1, bytes32(uint256(7)), 10e18, "ipfs://x");
         IAttributionSettlement.EpochRoot memory r = settlement.epochRoot(1);
@@ -106,7 +118,9 @@ contract AttributionSettlementTest is SettlementTestBase {
 
     function test_postRoot_revertsIfNotSettler() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, settlement.SETTLER_ROLE())
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, settlement.SETTLER_ROLE()
+            )
         );
         vm.prank(guardian);
         settlement.postRoot(1, bytes32(uint256(1)), 0, "");
@@ -185,7 +199,9 @@ contract AttributionSettlementTest is SettlementTestBase {
     function test_revokeRoot_revertsIfNotGuardian() public {
         _post(1, bytes32(uint256(1)), 0);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, settler, settlement.GUARDIAN_ROLE())
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, settler, settlement.GUARDIAN_ROLE()
+            )
         );
         vm.prank(settler);
         settlement.revokeRoot(1);
@@ -239,7 +255,9 @@ contract AttributionSettlementTest is SettlementTestBase {
         _postClaimable(2, f.root2, f.total2);
         FixtureLeaf memory l = f.leaves[1];
         // the epoch-1 proof does not verify against the newest claimable root
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidProof.selector, l.account, l.amount1));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidProof.selector, l.account, l.amount1)
+        );
         settlement.claim(l.account, l.amount1, l.proof1);
     }
 
@@ -248,7 +266,9 @@ contract AttributionSettlementTest is SettlementTestBase {
         _fund(1, f.total1);
         _postClaimable(1, f.root1, f.total1);
         FixtureLeaf memory l = f.leaves[2];
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidProof.selector, l.account, l.amount1 + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidProof.selector, l.account, l.amount1 + 1)
+        );
         settlement.claim(l.account, l.amount1 + 1, l.proof1);
     }
 
@@ -304,7 +324,9 @@ contract AttributionSettlementTest is SettlementTestBase {
         _fund(1, funded);
         _postClaimable(1, _leaf(account, cumulative), 0);
         if (cumulative > funded) {
-            vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementUnderfunded.selector, cumulative, funded));
+            vm.expectRevert(
+                abi.encodeWithSelector(IAttributionSettlement.SettlementUnderfunded.selector, cumulative, funded)
+            );
             settlement.claim(account, cumulative, new bytes32[](0));
             return;
         }

@@ -60,9 +60,8 @@ contract SettlementHandler is Test {
     }
 
     function claim(bool first, address caller) external {
-        (address account, uint256 amount, bytes32 sibling) = first
-            ? (leafA, amountA, _leaf(leafB, amountB))
-            : (leafB, amountB, _leaf(leafA, amountA));
+        (address account, uint256 amount, bytes32 sibling) =
+            first ? (leafA, amountA, _leaf(leafB, amountB)) : (leafB, amountB, _leaf(leafA, amountA));
         if (account == address(0)) return;
         bytes32[] memory proof = new bytes32[](1);
         proof[0] = sibling;
