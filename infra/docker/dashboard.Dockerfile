@@ -1,6 +1,6 @@
 # The governance dashboard: Vite build, served by nginx (SPA fallback, immutable assets).
 # Runtime settings (chain RPC, service URLs, deployment) are mounted at
-# /usr/share/nginx/html/openledger.config.json, so one image serves every network.
+# /usr/share/nginx/html/config.json, so one image serves every network.
 FROM node:20-bookworm-slim AS build
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true
 RUN corepack enable && corepack prepare pnpm@10.34.9 --activate

@@ -8,10 +8,11 @@ import { addressesToCheck, deployDecision } from './state.mjs';
 
 /**
  * The deploy config of the dev stack: the demo distribution of config/deploy.local.json, with the
- * gateway's operator account and demo-friendly economy timings (no challenge window, one-minute
- * cooldowns) so an epoch can be claimed as soon as it is posted.
+ * gateway's operator account and demo-friendly economy timings (no challenge window, the shortest
+ * unstake cooldown the registry allows, one-minute withdrawal delay) so an epoch can be claimed as
+ * soon as it is posted.
  */
-export function devDeployConfig(localConfig, { operator, settler, challengeWindow = 0, cooldown = 60 }) {
+export function devDeployConfig(localConfig, { operator, settler, challengeWindow = 0, unstakeCooldown = 3600, withdrawalDelay = 60 }) {
   return {
     ...localConfig,
     description: `${localConfig.description ?? ''} Dev stack: own settler and operator accounts, no challenge window.`.trim(),
@@ -20,8 +21,8 @@ export function devDeployConfig(localConfig, { operator, settler, challengeWindo
     economy: {
       ...(localConfig.economy ?? {}),
       challengeWindow,
-      unstakeCooldown: cooldown,
-      withdrawalDelay: cooldown,
+      unstakeCooldown,
+      withdrawalDelay,
     },
   };
 }

@@ -44,15 +44,15 @@ export class ProcessGroup {
       child.once('exit', (code, signal) => {
         log.end();
         resolveExit({ code, signal });
-        if (!this.stopping && onExit) onExit({ code, signal, tail });
+        if (!this.stopping && !handle.stopping && onExit) onExit({ code, signal, tail });
       });
       child.once('error', (error) => {
         tail += `\n${error.message}`;
         resolveExit({ code: -1, signal: null });
-        if (!this.stopping && onExit) onExit({ code: -1, signal: null, tail });
+        if (!this.stopping && !handle.stopping && onExit) onExit({ code: -1, signal: null, tail });
       });
     });
-    const handle = { name, process: child, exited, tail: () => tail };
+    const handle = { name, process: child, exited, tail: () => tail, stopping: false };
     this.children.push(handle);
     return handle;
   }
@@ -68,6 +68,7 @@ export class ProcessGroup {
 }
 
 export async function stopHandle(handle, graceMs = 10_000) {
+  handle.stopping = true;
   const child = handle.process;
   if (child.exitCode !== null || child.signalCode !== null) return;
   killGroup(child, 'SIGTERM');

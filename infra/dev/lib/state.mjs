@@ -32,13 +32,16 @@ export function addressesToCheck(deployment) {
 /** Demo seeding steps, in order. Each is done once per chain deployment. */
 export const SEED_STEPS = [
   'fundAccounts', // OPEN from the deployer to the contributor, curator and caller; ETH is already there
-  'datanet', // demo datanet created on chain, curator set
-  'contribution', // contributor stakes, uploads records through datanet-service, submits
+  'baseModel', // base model registered (sha256 of the generated GGUF); the gateway starts with its id
+  'datanet', // demo datanet created through datanet-service and the chain, curator set
+  'contribution', // contributor stakes, uploads records through datanet-service, relayed on chain
   'acceptance', // curator accepts the contribution
-  'baseModel', // base model registered (sha256 of the generated GGUF)
-  'adapters', // two adapters registered on the base model, trained on the demo datanet
-  'caller', // caller deposits into FeeEscrow, signs a spending authorization, gets an API key
+  'adapters', // two adapters uploaded to the gateway and registered on the base model
+  'caller', // caller gets an API key, deposits into FeeEscrow, authorizes the gateway's operator
 ];
+
+/** Steps that need only the chain: done before the services start. */
+export const CHAIN_SEED_STEPS = ['fundAccounts', 'baseModel'];
 
 /**
  * Seed state is kept in `.data/stack/seed.json`, stamped with the deployment it belongs to (the

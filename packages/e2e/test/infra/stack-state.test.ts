@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  CHAIN_SEED_STEPS,
   SEED_STEPS,
   addressesToCheck,
   deployDecision,
@@ -56,9 +57,15 @@ describe('idempotent seeding', () => {
   it('resumes at the first step not done after a crash', () => {
     let state = loadSeedState(undefined, deployment);
     state = markSeedStep(state, 'fundAccounts');
+    state = markSeedStep(state, 'baseModel', { baseModelId: '1' });
     state = markSeedStep(state, 'datanet', { datanetId: '1' });
     expect(pendingSeedSteps(state)[0]).toBe('contribution');
+    expect(seedFacts(state)).toMatchObject({ baseModelId: '1', datanetId: '1' });
     expect(() => markSeedStep(state, 'nope')).toThrow(/unknown seed step/);
+  });
+
+  it('does the chain-only steps before the services, in order', () => {
+    expect(SEED_STEPS.slice(0, CHAIN_SEED_STEPS.length)).toEqual(CHAIN_SEED_STEPS);
   });
 
   it('starts over when the contracts were deployed again', () => {
