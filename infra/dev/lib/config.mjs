@@ -123,7 +123,8 @@ export function stackConfig(env, root) {
     RPC_URL: rpcUrl,
     CHAIN_ID: String(chainId),
     DEPLOYMENTS_FILE: deploymentsFile,
-    CONFIRMATIONS: '0',
+    // One block: the attribution worker's minimum, and the block the event is in with anvil's 1 s blocks.
+    CONFIRMATIONS: '1',
     LOG_LEVEL: env.LOG_LEVEL || 'info',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
@@ -144,9 +145,8 @@ export function stackConfig(env, root) {
     service('attribution-worker', 'attribution-worker', ports.attribution, {
       SETTLER_PRIVATE_KEY: key('settler'),
       OPERATOR_PRIVATE_KEY: key('operator'),
-      DATANET_SERVICE_URL: urls.datanet,
       EPOCH_SECONDS: epochSeconds,
-      CHALLENGE_WINDOW_SECONDS: env.CHALLENGE_WINDOW_SECONDS || '0',
+      PUBLIC_URL: urls.attribution,
     }),
     service('inference-gateway', 'inference-gateway', ports.gateway, {
       PUBLIC_URL: urls.gateway,

@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, SERVICE_PORTS, loadYaml, looksSecret, portInServiceConfig, walk } from './manifests.js';

@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { REPO, SERVICE_PORTS, loadYaml, looksSecret, portInServiceConfig, walk, yamlFiles, type Doc } from './manifests.js';
 

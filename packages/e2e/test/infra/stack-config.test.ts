@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM module without types
 import { ANVIL_KEYS, DEFAULT_PORTS, describeUrls, redact, stackConfig } from '../../../../infra/dev/lib/config.mjs';

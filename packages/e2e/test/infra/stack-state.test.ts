@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import {
   CHAIN_SEED_STEPS,
   SEED_STEPS,

@@ -1,0 +1,59 @@
+import { startTestStack, type TestStack } from './harness.js';
+import { collectionsFrom, complete, expectedContributorReward, setUpLoop, waitForProof, type LoopSetup } from './loop-steps.js';
+// @ts-expect-error plain ESM module without types
+import { claim } from '../../../infra/dev/lib/actions.mjs';
+// @ts-expect-error plain ESM module without types
+import { eventually } from '../../../infra/dev/lib/clients.mjs';
+
+// The whole loop on the dev stack: stake and upload, accept, register an adapter, deposit and
+// authorize, call the model with the openai client, settle the epoch, claim the exact reward.
+describe('end-to-end loop', () => {
+  let t: TestStack;
+  let setup: LoopSetup;
+  const started = Date.now();
+
+  beforeAll(async () => {
+    t = await startTestStack({ epochSeconds: 15 });
+  }, 240_000);
+
+  afterAll(async () => {
+    await t?.close();
+    process.stdout.write(`e2e loop: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  });
+
+  it('contributor stakes and uploads, curator accepts, owner registers, caller deposits and authorizes', async () => {
+    setup = await setUpLoop(t);
+    expect(setup.model).toBe(`adapter-${setup.adapterId}`);
+  }, 180_000);
+
+  it('the caller uses the model with the openai client, is charged once, and the contributor claims exactly the computed reward', async () => {
+    const { read, wallets } = t.ctx.actors;
+    const fees: bigint[] = [];
+    for (const prompt of ['How do I reset my password?', 'When are refunds processed?']) fees.push((await complete(setup, prompt)).feeWei);
+    const billed = fees.reduce((a, b) => a + b, 0n);
+
+    // the epoch closes, the worker collects the fees under the caller's authorization and posts a root
+    const collected = await eventually(
+      'fees collected from the caller',
+      async () => {
+        const amounts = await collectionsFrom(t, wallets.caller.address);
+        return amounts.reduce((a: bigint, b: bigint) => a + b, 0n) >= billed ? amounts : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 1000 },
+    );
+    expect(collected.reduce((a: bigint, b: bigint) => a + b, 0n)).toBe(billed); // every request charged, none twice
+    expect(await read.FeeEscrow.balanceOf(wallets.caller.address)).toBe(100n * 10n ** 18n - billed);
+
+    const expected = await expectedContributorReward(t, collected);
+    expect(expected).toBeGreaterThan(0n);
+    const proof = await waitForProof(t, wallets.contributor.address, expected);
+    expect(BigInt(proof.cumulativeAmount)).toBe(expected);
+
+    const paid = await claim(t.ctx.actors, 'contributor', { cumulativeAmount: BigInt(proof.cumulativeAmount), proof: proof.proof });
+    expect(paid).toBe(expected);
+    expect(await read.AttributionSettlement.claimed(wallets.contributor.address)).toBe(expected);
+    // a second claim with the same proof pays nothing
+    await expect(claim(t.ctx.actors, 'contributor', { cumulativeAmount: BigInt(proof.cumulativeAmount), proof: proof.proof })).rejects.toThrow(/claim/);
+    expect(t.exits).toEqual([]);
+  }, 240_000);
+});
