@@ -5,13 +5,13 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IDatanetRegistry} from "../interfaces/IDatanetRegistry.sol";
-import {DatanetContributions} from "./DatanetContributions.sol";
+import {DatanetViews} from "./DatanetViews.sol";
 
 /// @title DatanetRegistry
 /// @notice Community datanets with staking, relayed batch submissions, curation and slashing.
 /// @dev UUPS behind an ERC1967 proxy; only governance ({DEFAULT_ADMIN_ROLE}, the Timelock) upgrades and
 /// sets parameters. State lives in ERC-7201 namespaced storage ({DatanetRegistryBase}).
-contract DatanetRegistry is Initializable, DatanetContributions, UUPSUpgradeable {
+contract DatanetRegistry is Initializable, DatanetViews, UUPSUpgradeable {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _disableInitializers();
@@ -112,102 +112,6 @@ contract DatanetRegistry is Initializable, DatanetContributions, UUPSUpgradeable
     /// @inheritdoc IDatanetRegistry
     function setUnstakeCooldown(uint64 cooldown) external onlyGovernance {
         _setUnstakeCooldown(cooldown);
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function datanet(uint256 datanetId) public view returns (Datanet memory) {
-        StoredDatanet storage d = _datanet(datanetId);
-        return Datanet({
-            owner: d.owner,
-            minStake: d.minStake,
-            createdAt: d.createdAt,
-            contributionCount: d.contributionCount,
-            totalStaked: d.totalStaked,
-            name: d.name,
-            metadataURI: d.metadataURI
-        });
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function datanetCount() external view returns (uint256) {
-        return _getDatanetRegistryStorage().datanetCount;
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function contribution(uint256 contributionId) external view returns (Contribution memory) {
-        StoredContribution storage c = _getDatanetRegistryStorage().contributions[contributionId];
-        ContributionStatus status = _statusOf(c);
-        if (status == ContributionStatus.None) revert DatanetUnknownContribution(contributionId);
-        return Contribution({
-            datanetId: c.datanetId,
-            contributor: c.contributor,
-            recordCount: c.recordCount,
-            status: status,
-            submittedAt: c.submittedAt,
-            weight: c.weight,
-            batchRoot: c.batchRoot
-        });
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function contributionCount() external view returns (uint256) {
-        return _getDatanetRegistryStorage().contributionCount;
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function isCurator(uint256 datanetId, address account) external view returns (bool) {
-        return _getDatanetRegistryStorage().curators[datanetId][account];
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function datanets(uint256 offset, uint256 limit) external view returns (Datanet[] memory page) {
-        uint256 count = _getDatanetRegistryStorage().datanetCount;
-        uint256 end = offset + limit < count ? offset + limit : count;
-        page = new Datanet[](end > offset ? end - offset : 0);
-        for (uint256 i; i < page.length; ++i) {
-            page[i] = datanet(offset + i + 1);
-        }
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function contributionsOf(uint256 datanetId, uint256 offset, uint256 limit)
-        external
-        view
-        returns (uint256[] memory ids)
-    {
-        DatanetRegistryStorage storage $ = _getDatanetRegistryStorage();
-        uint256 count = _datanet(datanetId).contributionCount;
-        uint256 end = offset + limit < count ? offset + limit : count;
-        ids = new uint256[](end > offset ? end - offset : 0);
-        for (uint256 i; i < ids.length; ++i) {
-            uint256 index = offset + i;
-            ids[i] = uint64($.datanetContributions[datanetId][index >> 2] >> ((index & 3) << 6));
-        }
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function stakingToken() external view returns (address) {
-        return address(_getDatanetRegistryStorage().token);
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function slashShareBps() external view returns (uint16) {
-        return _getDatanetRegistryStorage().slashShareBps;
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function slashToCurator() external view returns (bool) {
-        return _getDatanetRegistryStorage().slashToCurator;
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function treasury() external view returns (address) {
-        return _getDatanetRegistryStorage().treasury;
-    }
-
-    /// @inheritdoc IDatanetRegistry
-    function unstakeCooldown() external view returns (uint64) {
-        return _getDatanetRegistryStorage().unstakeCooldown;
     }
 
     function _setCurator(uint256 datanetId, address curator, bool enabled) private {

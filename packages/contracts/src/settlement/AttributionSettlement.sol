@@ -3,10 +3,10 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAttributionSettlement} from "../interfaces/IAttributionSettlement.sol";
+import {SettlementState} from "./SettlementState.sol";
 
 /// @title AttributionSettlement
 /// @notice Pays contributors their cumulative rewards against per-epoch Merkle roots, never more than it
@@ -17,49 +17,18 @@ import {IAttributionSettlement} from "../interfaces/IAttributionSettlement.sol";
 /// otherwise the newest epoch that was claimable when that one was posted. A root posted while the
 /// previous one is still in its window therefore supersedes it before it ever becomes claimable.
 /// Not upgradeable: it holds funds.
-contract AttributionSettlement is IAttributionSettlement, AccessControl {
+contract AttributionSettlement is SettlementState {
     using SafeERC20 for IERC20;
-
-    bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
-    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
-    /// @notice Upper bound of {challengeWindow}.
-    uint64 public constant MAX_CHALLENGE_WINDOW = 30 days;
-
-    /// @dev Everything a claim and a post need besides the root itself, in one slot.
-    struct Head {
-        uint32 lastPostedEpoch;
-        uint32 fallbackEpoch; // newest claimable epoch at the time lastPostedEpoch was posted
-        uint40 lastClaimableAt;
-        bool lastRevoked;
-        uint32 challengeWindow;
-        uint96 totalFunded; // OPEN's whole supply is 1e27 wei < 2^96; fund() reverts on overflow
-    }
-
-    /// @dev An epoch as stored. `funded` shares the slot with the root's metadata, so the slot that
-    /// {fund} creates for an epoch is only updated, not created, when that epoch's root is posted.
-    struct StoredEpoch {
-        bytes32 root;
-        uint96 total;
-        uint40 claimableAt;
-        bool revoked;
-        uint96 funded;
-    }
-
-    IERC20 private immutable _token;
-    Head private _head;
-    uint256 private _totalClaimed;
-    mapping(uint64 epoch => StoredEpoch) private _epochs;
-    mapping(address account => uint256) private _claimed;
 
     /// @param token_ OPEN.
     /// @param governance Receives {DEFAULT_ADMIN_ROLE} (the Timelock).
     /// @param settler Receives {SETTLER_ROLE} (skipped when zero).
     /// @param guardian Receives {GUARDIAN_ROLE} (skipped when zero).
     /// @param window The initial challenge window in seconds.
-    constructor(IERC20 token_, address governance, address settler, address guardian, uint64 window) {
-        if (address(token_) == address(0)) revert SettlementInvalidParameter("token");
+    constructor(IERC20 token_, address governance, address settler, address guardian, uint64 window)
+        SettlementState(token_)
+    {
         if (governance == address(0)) revert SettlementInvalidParameter("governance");
-        _token = token_;
         _grantRole(DEFAULT_ADMIN_ROLE, governance);
         if (settler != address(0)) _grantRole(SETTLER_ROLE, settler);
         if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
@@ -146,57 +115,6 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         }
     }
 
-    /// @inheritdoc IAttributionSettlement
-    function setChallengeWindow(uint64 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setChallengeWindow(window);
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function epochRoot(uint64 epoch) external view returns (EpochRoot memory) {
-        StoredEpoch storage e = _epochs[epoch];
-        return EpochRoot({root: e.root, total: e.total, claimableAt: e.claimableAt, revoked: e.revoked});
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function claimableEpoch() external view returns (uint64) {
-        return _claimableEpoch(_head);
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function lastPostedEpoch() external view returns (uint64) {
-        return _head.lastPostedEpoch;
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function claimed(address account) external view returns (uint256) {
-        return _claimed[account];
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function totalFunded() external view returns (uint256) {
-        return _head.totalFunded;
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function totalClaimed() external view returns (uint256) {
-        return _totalClaimed;
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function challengeWindow() external view returns (uint64) {
-        return _head.challengeWindow;
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function fundedOf(uint64 epoch) external view returns (uint256) {
-        return _epochs[epoch].funded;
-    }
-
-    /// @inheritdoc IAttributionSettlement
-    function token() external view returns (address) {
-        return address(_token);
-    }
-
     /// @dev Verifies the StandardMerkleTree leaf of `(account, cumulativeAmount)` and pays the difference.
     /// With `strict`, nothing to claim reverts; otherwise it pays 0.
     function _claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof, bool strict)
@@ -222,18 +140,5 @@ contract AttributionSettlement is IAttributionSettlement, AccessControl {
         _totalClaimed = claimedTotal;
         _token.safeTransfer(account, paid);
         emit Claimed(account, epoch, paid, cumulativeAmount);
-    }
-
-    function _setChallengeWindow(uint64 window) private {
-        if (window > MAX_CHALLENGE_WINDOW) revert SettlementInvalidParameter("challengeWindow");
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _head.challengeWindow = uint32(window); // casting is safe: window <= MAX_CHALLENGE_WINDOW
-        emit ChallengeWindowSet(window);
-    }
-
-    function _claimableEpoch(Head memory h) private view returns (uint64) {
-        // forge-lint: disable-next-line(block-timestamp)
-        if (h.lastPostedEpoch != 0 && !h.lastRevoked && block.timestamp >= h.lastClaimableAt) return h.lastPostedEpoch;
-        return h.fallbackEpoch;
     }
 }

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IAttributionSettlement} from "../interfaces/IAttributionSettlement.sol";
+
+/// @title SettlementState
+/// @notice Roles, packed state, views and parameters of {AttributionSettlement}.
+abstract contract SettlementState is IAttributionSettlement, AccessControl {
+    bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice Upper bound of {challengeWindow}.
+    uint64 public constant MAX_CHALLENGE_WINDOW = 30 days;
+
+    /// @dev Everything a claim and a post need besides the root itself, in one slot.
+    struct Head {
+        uint32 lastPostedEpoch;
+        uint32 fallbackEpoch; // newest claimable epoch at the time lastPostedEpoch was posted
+        uint40 lastClaimableAt;
+        bool lastRevoked;
+        uint32 challengeWindow;
+        uint96 totalFunded; // OPEN's whole supply is 1e27 wei < 2^96; fund() reverts on overflow
+    }
+
+    /// @dev An epoch as stored. `funded` shares the slot with the root's metadata, so the slot that
+    /// {fund} creates for an epoch is only updated, not created, when that epoch's root is posted.
+    struct StoredEpoch {
+        bytes32 root;
+        uint96 total;
+        uint40 claimableAt;
+        bool revoked;
+        uint96 funded;
+    }
+
+    IERC20 internal immutable _token;
+    Head internal _head;
+    uint256 internal _totalClaimed;
+    mapping(uint64 epoch => StoredEpoch) internal _epochs;
+    mapping(address account => uint256) internal _claimed;
+
+    constructor(IERC20 token_) {
+        if (address(token_) == address(0)) revert SettlementInvalidParameter("token");
+        _token = token_;
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function setChallengeWindow(uint64 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setChallengeWindow(window);
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function epochRoot(uint64 epoch) external view returns (EpochRoot memory) {
+        StoredEpoch storage e = _epochs[epoch];
+        return EpochRoot({root: e.root, total: e.total, claimableAt: e.claimableAt, revoked: e.revoked});
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function claimableEpoch() external view returns (uint64) {
+        return _claimableEpoch(_head);
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function lastPostedEpoch() external view returns (uint64) {
+        return _head.lastPostedEpoch;
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function claimed(address account) external view returns (uint256) {
+        return _claimed[account];
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function totalFunded() external view returns (uint256) {
+        return _head.totalFunded;
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function totalClaimed() external view returns (uint256) {
+        return _totalClaimed;
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function challengeWindow() external view returns (uint64) {
+        return _head.challengeWindow;
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function fundedOf(uint64 epoch) external view returns (uint256) {
+        return _epochs[epoch].funded;
+    }
+
+    /// @inheritdoc IAttributionSettlement
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    function _setChallengeWindow(uint64 window) internal {
+        if (window > MAX_CHALLENGE_WINDOW) revert SettlementInvalidParameter("challengeWindow");
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _head.challengeWindow = uint32(window); // casting is safe: window <= MAX_CHALLENGE_WINDOW
+        emit ChallengeWindowSet(window);
+    }
+
+    function _claimableEpoch(Head memory h) internal view returns (uint64) {
+        // forge-lint: disable-next-line(block-timestamp)
+        if (h.lastPostedEpoch != 0 && !h.lastRevoked && block.timestamp >= h.lastClaimableAt) return h.lastPostedEpoch;
+        return h.fallbackEpoch;
+    }
+}
