@@ -11,8 +11,8 @@ export interface ContractTypes {
   OpenGovernor: Types.OpenGovernor;
   TokenVesting: Types.TokenVesting;
   DatanetRegistry: Types.DatanetRegistry;
-  ModelRegistry: Types.IModelRegistry;
-  FeeEscrow: Types.IFeeEscrow;
+  ModelRegistry: Types.ModelRegistry;
+  FeeEscrow: Types.FeeEscrow;
   AttributionSettlement: Types.AttributionSettlement;
 }
 
@@ -24,8 +24,8 @@ export const contractAbis = {
   OpenGovernor: abis.OpenGovernor,
   TokenVesting: abis.TokenVesting,
   DatanetRegistry: abis.DatanetRegistry,
-  ModelRegistry: abis.IModelRegistry,
-  FeeEscrow: abis.IFeeEscrow,
+  ModelRegistry: abis.ModelRegistry,
+  FeeEscrow: abis.FeeEscrow,
   AttributionSettlement: abis.AttributionSettlement,
 } as const satisfies Record<ContractName, readonly unknown[]>;
 

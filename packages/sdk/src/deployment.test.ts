@@ -31,6 +31,7 @@ test('names the missing or malformed field', () => {
     expect((error as DeploymentError).field).toBe('contracts');
   }
   expect(() => parseDeployment([])).toThrow(DeploymentError);
+  expect(() => parseDeployment({ ...valid, contracts: { ...contracts, FeeEscrow: `0x${'0'.repeat(40)}` } })).toThrow(/"contracts.FeeEscrow" is the zero address/);
 });
 
 test('loadDeployment reads <chainId>.json or a path', async () => {

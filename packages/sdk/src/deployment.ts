@@ -33,6 +33,8 @@ export interface Deployment {
   [extra: string]: unknown;
 }
 
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
 function fail(source: string, field: string, problem: string): never {
   throw new DeploymentError(`deployment ${source}: field "${field}" ${problem}`, field);
 }
@@ -70,6 +72,7 @@ export function parseDeployment(json: unknown, source = '<input>'): Deployment {
   }
   for (const name of CONTRACT_NAMES) {
     if (!(name in contracts)) fail(source, `contracts.${name}`, 'is missing');
+    if (contracts[name] === ZERO_ADDRESS) fail(source, `contracts.${name}`, 'is the zero address (not deployed)');
   }
   return { ...record, chainId, startBlock, contracts: contracts as DeploymentContracts };
 }

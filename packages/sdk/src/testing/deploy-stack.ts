@@ -84,7 +84,7 @@ async function deployOnce(rpcUrl: string, options: DeployStackOptions): Promise<
     try {
       text = await readFile(outPath, 'utf8');
     } catch {
-      throw new DeployError(`forge script succeeded but wrote no ${outRelative}`, output);
+      throw new DeployError(`forge script wrote no ${outRelative}: ${output.trim().slice(-2000)}`, output);
     }
     return parseDeployment(JSON.parse(text), outRelative);
   } finally {

@@ -74,14 +74,22 @@ export interface IFeeEscrowInterface extends Interface {
     nameOrSignature:
       | "balanceOf"
       | "collect"
+      | "curatorPool"
       | "deposit"
       | "depositWithPermit"
       | "feeShares"
       | "hashAuthorization"
       | "pendingWithdrawal"
       | "requestWithdrawal"
+      | "setFeeShares"
+      | "setRecipients"
+      | "setWithdrawalDelay"
+      | "settlement"
       | "spent"
+      | "token"
+      | "treasury"
       | "withdraw"
+      | "withdrawalDelay"
   ): FunctionFragment;
 
   getEvent(
@@ -111,6 +119,10 @@ export interface IFeeEscrowInterface extends Interface {
     ]
   ): string;
   encodeFunctionData(
+    functionFragment: "curatorPool",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
     functionFragment: "deposit",
     values: [BigNumberish]
   ): string;
@@ -132,13 +144,39 @@ export interface IFeeEscrowInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(
+    functionFragment: "setFeeShares",
+    values: [IFeeEscrow.FeeSharesStruct]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "setRecipients",
+    values: [AddressLike, AddressLike, AddressLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "setWithdrawalDelay",
+    values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "settlement",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
     functionFragment: "spent",
     values: [AddressLike, AddressLike]
   ): string;
+  encodeFunctionData(functionFragment: "token", values?: undefined): string;
+  encodeFunctionData(functionFragment: "treasury", values?: undefined): string;
   encodeFunctionData(functionFragment: "withdraw", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "withdrawalDelay",
+    values?: undefined
+  ): string;
 
   decodeFunctionResult(functionFragment: "balanceOf", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "collect", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "curatorPool",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "deposit", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "depositWithPermit",
@@ -157,8 +195,27 @@ export interface IFeeEscrowInterface extends Interface {
     functionFragment: "requestWithdrawal",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(
+    functionFragment: "setFeeShares",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "setRecipients",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "setWithdrawalDelay",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(functionFragment: "settlement", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "spent", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "token", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "treasury", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "withdraw", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "withdrawalDelay",
+    data: BytesLike
+  ): Result;
 }
 
 export namespace CollectedEvent {
@@ -376,6 +433,8 @@ export interface IFeeEscrow extends BaseContract {
     "nonpayable"
   >;
 
+  curatorPool: TypedContractMethod<[], [string], "view">;
+
   deposit: TypedContractMethod<[amount: BigNumberish], [void], "nonpayable">;
 
   depositWithPermit: TypedContractMethod<
@@ -414,13 +473,39 @@ export interface IFeeEscrow extends BaseContract {
     "nonpayable"
   >;
 
+  setFeeShares: TypedContractMethod<
+    [shares: IFeeEscrow.FeeSharesStruct],
+    [void],
+    "nonpayable"
+  >;
+
+  setRecipients: TypedContractMethod<
+    [treasury: AddressLike, curatorPool: AddressLike, settlement: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+
+  setWithdrawalDelay: TypedContractMethod<
+    [delay: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+
+  settlement: TypedContractMethod<[], [string], "view">;
+
   spent: TypedContractMethod<
     [payer: AddressLike, operator: AddressLike],
     [bigint],
     "view"
   >;
 
+  token: TypedContractMethod<[], [string], "view">;
+
+  treasury: TypedContractMethod<[], [string], "view">;
+
   withdraw: TypedContractMethod<[], [void], "nonpayable">;
+
+  withdrawalDelay: TypedContractMethod<[], [bigint], "view">;
 
   getFunction<T extends ContractMethod = ContractMethod>(
     key: string | FunctionFragment
@@ -442,6 +527,9 @@ export interface IFeeEscrow extends BaseContract {
     [void],
     "nonpayable"
   >;
+  getFunction(
+    nameOrSignature: "curatorPool"
+  ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "deposit"
   ): TypedContractMethod<[amount: BigNumberish], [void], "nonpayable">;
@@ -479,6 +567,26 @@ export interface IFeeEscrow extends BaseContract {
     nameOrSignature: "requestWithdrawal"
   ): TypedContractMethod<[amount: BigNumberish], [void], "nonpayable">;
   getFunction(
+    nameOrSignature: "setFeeShares"
+  ): TypedContractMethod<
+    [shares: IFeeEscrow.FeeSharesStruct],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "setRecipients"
+  ): TypedContractMethod<
+    [treasury: AddressLike, curatorPool: AddressLike, settlement: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "setWithdrawalDelay"
+  ): TypedContractMethod<[delay: BigNumberish], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "settlement"
+  ): TypedContractMethod<[], [string], "view">;
+  getFunction(
     nameOrSignature: "spent"
   ): TypedContractMethod<
     [payer: AddressLike, operator: AddressLike],
@@ -486,8 +594,17 @@ export interface IFeeEscrow extends BaseContract {
     "view"
   >;
   getFunction(
+    nameOrSignature: "token"
+  ): TypedContractMethod<[], [string], "view">;
+  getFunction(
+    nameOrSignature: "treasury"
+  ): TypedContractMethod<[], [string], "view">;
+  getFunction(
     nameOrSignature: "withdraw"
   ): TypedContractMethod<[], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "withdrawalDelay"
+  ): TypedContractMethod<[], [bigint], "view">;
 
   getEvent(
     key: "Collected"

@@ -106,6 +106,7 @@ export interface IModelRegistryInterface extends Interface {
       | "adapterVersion"
       | "baseModel"
       | "baseModelCount"
+      | "datanetRegistry"
       | "latestVersion"
       | "publishVersion"
       | "registerAdapter"
@@ -147,6 +148,10 @@ export interface IModelRegistryInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "baseModelCount",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "datanetRegistry",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -213,6 +218,10 @@ export interface IModelRegistryInterface extends Interface {
   decodeFunctionResult(functionFragment: "baseModel", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "baseModelCount",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "datanetRegistry",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -485,6 +494,8 @@ export interface IModelRegistry extends BaseContract {
 
   baseModelCount: TypedContractMethod<[], [bigint], "view">;
 
+  datanetRegistry: TypedContractMethod<[], [string], "view">;
+
   latestVersion: TypedContractMethod<
     [adapterId: BigNumberish],
     [IModelRegistry.AdapterVersionStructOutput],
@@ -585,6 +596,9 @@ export interface IModelRegistry extends BaseContract {
   getFunction(
     nameOrSignature: "baseModelCount"
   ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "datanetRegistry"
+  ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "latestVersion"
   ): TypedContractMethod<
