@@ -160,6 +160,10 @@ export function stackConfig(env, root) {
       DATANET_SERVICE_URL: urls.datanet,
     }),
   ];
+  const only = (env.STACK_SERVICES || '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of only) {
+    if (!services.some((s) => s.name === name)) throw new StackConfigError('STACK_SERVICES', `unknown service "${name}" (${services.map((s) => s.name).join(', ')})`);
+  }
   return {
     root: repo,
     dataDir,
@@ -184,7 +188,7 @@ export function stackConfig(env, root) {
     modelsDir,
     keys: Object.fromEntries(Object.keys(DEMO_ROLES).map((role) => [role, key(role)])),
     addresses: Object.fromEntries(Object.keys(DEMO_ROLES).map((role) => [role, ANVIL_ADDRESSES[DEMO_ROLES[role]]])),
-    services,
+    services: only.length ? services.filter((s) => only.includes(s.name)) : services,
     dashboard: {
       distDir: join(repo, 'packages', 'governance-ui', 'dist'),
       port: ports.dashboard,
