@@ -51,7 +51,9 @@ interface IAttributionSettlement {
         returns (uint256 paid);
 
     function epochRoot(uint64 epoch) external view returns (EpochRoot memory);
-    /// @notice The newest epoch whose root is past its challenge window and not revoked (0 if none).
+    /// @notice The newest epoch whose root is past its challenge window and not revoked (0 if none), as
+    /// claims use it: while the newest posted root is still in its window, this is the newest epoch that
+    /// was claimable when that root was posted.
     function claimableEpoch() external view returns (uint64);
     function lastPostedEpoch() external view returns (uint64);
     function claimed(address account) external view returns (uint256);

@@ -14,8 +14,9 @@ import {SettlementState} from "./SettlementState.sol";
 /// (posts roots) and {GUARDIAN_ROLE} (may revoke a root inside its challenge window, as governance may).
 /// @dev Roots are cumulative, so the newest claimable root supersedes every older one. Every claim reads
 /// one packed {Head} slot to find it: the newest posted epoch when past its window and not revoked,
-/// otherwise the newest epoch that was claimable when that one was posted. A root posted while the
-/// previous one is still in its window therefore supersedes it before it ever becomes claimable.
+/// otherwise the fallback: the newest epoch that was claimable when the newest one was posted (found
+/// by binary search, so a window longer than the posting period works). An epoch that matures between
+/// two posts while a newer one is pending becomes claimable at the next post.
 /// Not upgradeable: it holds funds.
 contract AttributionSettlement is SettlementState {
     using SafeERC20 for IERC20;
@@ -60,7 +61,7 @@ contract AttributionSettlement is SettlementState {
         if (epoch != expected) revert SettlementEpochNotNext(epoch, expected);
         if (root == bytes32(0)) revert SettlementInvalidRoot(root);
         if (total > h.totalFunded) revert SettlementUnderfunded(total, h.totalFunded);
-        h.fallbackEpoch = uint32(_claimableEpoch(h));
+        h.fallbackEpoch = uint32(_newestClaimableEpoch(h));
         uint40 claimableAt = uint40(block.timestamp) + h.challengeWindow;
         // casting is safe: epochs are sequential, 2^32 posts are out of reach
         // forge-lint: disable-next-line(unsafe-typecast)

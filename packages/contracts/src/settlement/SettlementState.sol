@@ -12,11 +12,13 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice Upper bound of {challengeWindow}.
     uint64 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    /// @dev How many revoked epochs {postRoot} steps back over when looking for the newest claimable one.
+    uint256 internal constant MAX_REVOKED_SKIPS = 8;
 
     /// @dev Everything a claim and a post need besides the root itself, in one slot.
     struct Head {
         uint32 lastPostedEpoch;
-        uint32 fallbackEpoch; // newest claimable epoch at the time lastPostedEpoch was posted
+        uint32 fallbackEpoch; // newest epoch claimable when lastPostedEpoch was posted
         uint40 lastClaimableAt;
         bool lastRevoked;
         uint32 challengeWindow;
@@ -105,6 +107,31 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
     function _claimableEpoch(Head memory h) internal view returns (uint64) {
         // forge-lint: disable-next-line(block-timestamp)
         if (h.lastPostedEpoch != 0 && !h.lastRevoked && block.timestamp >= h.lastClaimableAt) return h.lastPostedEpoch;
+        return h.fallbackEpoch;
+    }
+
+    /// @dev The newest epoch claimable right now, for {postRoot} to keep as the fallback: the last posted
+    /// one if claimable, else a binary search (claimableAt grows with the epoch) over the epochs posted
+    /// since the old fallback, stepping back over revoked ones (at most {MAX_REVOKED_SKIPS}); the old
+    /// fallback if none qualifies. O(log n) reads, so a challenge window longer than the posting period
+    /// still lets roots become claimable.
+    function _newestClaimableEpoch(Head memory h) internal view returns (uint64 best) {
+        best = _claimableEpoch(h);
+        if (best == h.lastPostedEpoch) return best;
+        uint256 lo = uint256(h.fallbackEpoch) + 1;
+        uint256 hi = h.lastPostedEpoch; // exclusive: the last posted epoch is not claimable
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            // forge-lint: disable-next-line(block-timestamp)
+            if (block.timestamp >= _epochs[uint64(mid)].claimableAt) lo = mid + 1;
+            else hi = mid;
+        }
+        // lo - 1 is the newest epoch whose window has passed (or the old fallback)
+        for (uint256 e = lo - 1; e > h.fallbackEpoch && e + MAX_REVOKED_SKIPS >= lo; --e) {
+            StoredEpoch storage r = _epochs[uint64(e)];
+            // forge-lint: disable-next-line(block-timestamp)
+            if (!r.revoked && block.timestamp >= r.claimableAt) return uint64(e);
+        }
         return h.fallbackEpoch;
     }
 }

@@ -153,6 +153,38 @@ contract AttributionSettlementTest is SettlementTestBase {
         assertEq(settlement.claimableEpoch(), 3);
     }
 
+    function test_postRoot_windowLongerThanPostingPeriodStillAdvances() public {
+        vm.prank(governance);
+        settlement.setChallengeWindow(1 days);
+        _fund(1, 100e18);
+        uint256 start = block.timestamp;
+        for (uint64 epoch = 1; epoch <= 48; ++epoch) {
+            _post(epoch, bytes32(uint256(epoch)), 1e18);
+            vm.warp(block.timestamp + 1 hours);
+        }
+        // at start + 48h the epoch posted at start + 23h (epoch 24) matured; epoch 48 was posted an hour ago
+        uint64 claimable = settlement.claimableEpoch();
+        assertEq(claimable, 24);
+        assertLe(settlement.epochRoot(claimable).claimableAt, block.timestamp);
+        assertGt(settlement.epochRoot(claimable + 1).claimableAt, start + 47 hours);
+    }
+
+    function test_postRoot_fallbackSkipsRevokedPendingRoots() public {
+        _fund(1, 100e18);
+        _post(1, bytes32(uint256(1)), 1e18);
+        vm.warp(block.timestamp + 1 hours);
+        _post(2, bytes32(uint256(2)), 1e18);
+        vm.warp(block.timestamp + 1 hours);
+        _post(3, bytes32(uint256(3)), 1e18);
+        vm.prank(guardian);
+        settlement.revokeRoot(3);
+        vm.warp(block.timestamp + WINDOW); // 1, 2 and (revoked) 3 are past their windows
+        _post(4, bytes32(uint256(4)), 1e18);
+        assertEq(settlement.claimableEpoch(), 2);
+        vm.warp(block.timestamp + WINDOW);
+        assertEq(settlement.claimableEpoch(), 4);
+    }
+
     // --- revokeRoot
 
     function test_revokeRoot_byGuardianFallsBackToPreviousRoot() public {

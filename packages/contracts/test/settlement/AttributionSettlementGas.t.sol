@@ -72,6 +72,22 @@ contract AttributionSettlementGasTest is SettlementTestBase {
         vm.snapshotValue("Settlement", "postRoot_fundedEpoch_afterClaimable_txGas", vm.lastCallGas().gasTotalUsed);
     }
 
+    /// @dev Hourly roots under a 1-day window: each post binary-searches ~24 pending epochs for the fallback.
+    /// forge-config: default.isolate = true
+    function test_gas_postRoot_hourlyUnderDailyWindow() public {
+        Fixture memory big = _setUpBig();
+        uint256 maxGas;
+        for (uint64 epoch = 1; epoch <= 48; ++epoch) {
+            _fund(epoch, 1);
+            _post(epoch, big.root1, big.total1);
+            uint256 g = vm.lastCallGas().gasTotalUsed;
+            if (g > maxGas) maxGas = g;
+            vm.warp(block.timestamp + 1 hours);
+        }
+        vm.snapshotValue("Settlement", "postRoot_hourlyUnderDailyWindow_maxTxGas", maxGas);
+        assertEq(settlement.claimableEpoch(), 24);
+    }
+
     /// @dev A root for an epoch that received no fund(epoch) call of its own.
     /// forge-config: default.isolate = true
     function test_gas_postRoot_unfundedEpoch() public {
