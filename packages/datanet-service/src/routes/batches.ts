@@ -142,6 +142,7 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
       try {
         if (request.isMultipart()) {
           const parts = request.parts({
+            preservePath: true, // see the name as sent, so path tricks are refused rather than silently stripped
             limits: { fileSize: limits.maxUploadBytes, files: limits.maxFiles, fields: 20, fieldSize: 4096, parts: limits.maxFiles + 20, headerPairs: 50 },
           });
           for await (const part of parts) {
