@@ -1,5 +1,5 @@
-import { chainConfig, connectDeployment, createProvider, type DeployedContracts } from '@openledger/sdk-browser';
-import type { JsonRpcProvider } from 'ethers';
+import { chainConfig, connectDeployment, type DeployedContracts } from '@openledger/sdk-browser';
+import { JsonRpcProvider, Network } from 'ethers';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { AppConfig } from './config.js';
 
@@ -14,10 +14,20 @@ export interface AppState {
   refresh(): void;
 }
 
+/**
+ * The sdk's chain settings, with ethers' 250 ms request cache off: right after a transaction is
+ * mined the views re-run the same calls (eth_getLogs, balanceOf) and must not get the old answers.
+ */
+function createReadProvider(config: AppConfig): JsonRpcProvider {
+  const chain = chainConfig({ rpcUrl: config.rpcUrl, chainId: config.chainId });
+  const network = Network.from({ chainId: chain.chainId, name: chain.name });
+  return new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, pollingInterval: chain.pollingIntervalMs, cacheTimeout: -1 });
+}
+
 const AppContext = createContext<AppState | null>(null);
 
 export function AppProvider({ config, children }: { config: AppConfig; children: ReactNode }) {
-  const provider = useMemo(() => createProvider(chainConfig({ rpcUrl: config.rpcUrl, chainId: config.chainId })), [config]);
+  const provider = useMemo(() => createReadProvider(config), [config]);
   const contracts = useMemo(() => connectDeployment(config.deployment, provider), [config, provider]);
   const [refreshKey, setRefreshKey] = useState(0);
   const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);

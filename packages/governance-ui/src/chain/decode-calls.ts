@@ -31,7 +31,7 @@ function show(value: unknown, type: ParamType): string {
 export function decodeCall(deployment: Deployment, target: string, value: bigint, calldata: string): DecodedCall {
   const entry = Object.entries(deployment.contracts).find(([, address]) => address.toLowerCase() === target.toLowerCase());
   const contract = entry?.[0];
-  const base: DecodedCall = { target, contract, value, args: [], calldata };
+  const base: DecodedCall = { target, contract, value, signature: undefined, args: [], calldata };
   if (calldata === '0x' || calldata.length < 10) return { ...base, signature: value > 0n ? `transfer ${formatEther(value)} ETH` : undefined };
   const candidates = (contract && contract in contractAbis ? [contract as ContractName] : []).concat(Object.keys(contractAbis) as ContractName[]);
   for (const name of candidates) {

@@ -70,7 +70,7 @@ export function findRevertData(error: unknown, depth = 0): string | undefined {
     const inner = findRevertData(e.data, depth + 1);
     if (inner) return inner;
   }
-  for (const key of ['error', 'info', 'cause', 'payload']) {
+  for (const key of ['error', 'info', 'cause', 'payload', 'originalError']) {
     const inner = findRevertData(e[key], depth + 1);
     if (inner) return inner;
   }

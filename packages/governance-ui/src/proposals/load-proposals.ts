@@ -60,18 +60,19 @@ export async function loadProposals(contracts: DeployedContracts, provider: Json
   const now = latest!.timestamp;
   const out: Proposal[] = [];
   for (const log of logs) {
+    // positional: `values` would hit Array.prototype.values on the ethers Result
     const a = log.args;
-    const id = a.proposalId as bigint;
+    const id = a[0] as bigint;
     if (onlyId !== undefined && id !== onlyId) continue;
     const block = await provider.getBlock(log.blockNumber);
     out.push({
       id,
-      proposer: a.proposer,
-      targets: [...a.targets],
-      values: [...a.values],
-      calldatas: [...a.calldatas],
-      description: a.description,
-      descriptionHash: keccakText(a.description),
+      proposer: a[1] as string,
+      targets: [...(a[2] as string[])],
+      values: [...(a[3] as bigint[])],
+      calldatas: [...(a[5] as string[])],
+      description: a[8] as string,
+      descriptionHash: keccakText(a[8] as string),
       createdBlock: log.blockNumber,
       createdAt: block!.timestamp,
       now,

@@ -1,7 +1,7 @@
 // Development wallet: anvil's public test keys signing through the app's JSON-RPC provider.
 // Imported only behind `import.meta.env.DEV`, so a production build contains neither this module
 // nor the keys (checked by scripts/check-bundle.ts).
-import { Wallet, type JsonRpcProvider } from 'ethers';
+import { JsonRpcProvider, Network, Wallet } from 'ethers';
 
 /** anvil's default mnemonic accounts 0-4 ("test test … junk"); public keys, never for real funds. */
 const ANVIL_DEV_KEYS = [
@@ -18,8 +18,14 @@ export function devAccountAddress(index: number): string {
   return new Wallet(ANVIL_DEV_KEYS[index]!).address;
 }
 
-export function createDevSigner(index: number, provider: JsonRpcProvider): Wallet {
+/**
+ * A signer on its own provider with request caching off: ethers caches identical calls for 250 ms,
+ * which would hand two quick transactions the same `pending` nonce.
+ */
+export function createDevSigner(index: number, chain: { rpcUrl: string; chainId: number }): Wallet {
   const key = ANVIL_DEV_KEYS[index];
   if (!key) throw new RangeError(`dev account ${index} does not exist (0-${ANVIL_DEV_KEYS.length - 1})`);
+  const network = Network.from(chain.chainId);
+  const provider = new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1, pollingInterval: 250 });
   return new Wallet(key, provider);
 }

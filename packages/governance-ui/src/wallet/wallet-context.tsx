@@ -28,6 +28,25 @@ export interface WalletState {
 
 const WalletContext = createContext<WalletState | null>(null);
 
+/** The last wallet the user connected, so a reload reconnects without a new prompt. */
+const REMEMBER_KEY = 'openledger.wallet';
+type Remembered = { kind: 'dev'; index: number } | { kind: 'injected'; rdns: string };
+function remember(value: Remembered | undefined): void {
+  try {
+    if (value) localStorage.setItem(REMEMBER_KEY, JSON.stringify(value));
+    else localStorage.removeItem(REMEMBER_KEY);
+  } catch {
+    // storage disabled: no auto-reconnect
+  }
+}
+function remembered(): Remembered | undefined {
+  try {
+    return JSON.parse(localStorage.getItem(REMEMBER_KEY) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Connection {
   kind: 'injected' | 'dev';
   label: string;
@@ -38,7 +57,7 @@ interface Connection {
 }
 
 export function WalletProvider({ children }: { children: ReactNode }) {
-  const { config, provider } = useApp();
+  const { config } = useApp();
   const [wallets, setWallets] = useState<AnnouncedWallet[]>([]);
   const [connection, setConnection] = useState<Connection | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -65,6 +84,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
       try {
         injectedRef.current = wallet;
         await attachInjected(wallet, true);
+        remember({ kind: 'injected', rdns: wallet.info.rdns });
       } catch (e) {
         setError(describeError(e));
       }
@@ -90,10 +110,29 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     return async (index: number) => {
       setError(undefined);
       const { createDevSigner } = await import('./dev-wallet.js');
-      const signer = createDevSigner(index, provider);
+      const signer = createDevSigner(index, config);
       setConnection({ kind: 'dev', label: `Dev account ${index}`, account: signer.address, chainId: config.chainId, signer });
+      remember({ kind: 'dev', index });
     };
-  }, [provider, config.chainId]);
+  }, [config]);
+
+  // Reconnect the remembered wallet after a reload (no prompt: eth_accounts, not eth_requestAccounts).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    const last = remembered();
+    if (!last) return;
+    if (last.kind === 'dev') {
+      restored.current = true;
+      if (connectDev) void connectDev(last.index);
+      return;
+    }
+    const wallet = wallets.find((w) => w.info.rdns === last.rdns);
+    if (!wallet) return;
+    restored.current = true;
+    injectedRef.current = wallet;
+    void attachInjected(wallet, false).catch(() => undefined);
+  }, [wallets, connectDev, attachInjected]);
 
   const switchToConfiguredChain = useCallback(async () => {
     if (!connection?.eip1193) return;
@@ -107,6 +146,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
 
   const disconnect = useCallback(() => {
     injectedRef.current = undefined;
+    remember(undefined);
     setConnection(undefined);
   }, []);
 

@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import type { RewardTree } from '../../sdk/src/merkle/rewards.js';
+
+export interface E2eStack {
+  rpcUrl: string;
+  chainId: number;
+  deployment: unknown;
+  /** Reward trees by epoch, answered at `/e2e-attribution/v1/rewards/:account` (latest epoch first). */
+  rewardTrees: { epoch: number; tree: RewardTree }[];
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', status >= 400 ? 'application/problem+json' : 'application/json');
+  res.end(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+/**
+ * Serves `config.json` for the test chain, and the proof API's wire format from the reward trees the
+ * test posted on chain (the attribution worker is not part of this package's test stack).
+ */
+function e2ePlugin(stack: E2eStack): Plugin {
+  return {
+    name: 'governance-ui-e2e',
+    configureServer(server) {
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const url = req.url ?? '';
+        if (url.startsWith('/config.json')) {
+          return json(res, 200, {
+            chainId: stack.chainId,
+            chainName: 'Anvil (e2e)',
+            rpcUrl: stack.rpcUrl,
+            deployment: stack.deployment,
+            attributionUrl: `http://${req.headers.host}/e2e-attribution`,
+          });
+        }
+        const match = /^\/e2e-attribution\/v1\/rewards\/(0x[0-9a-fA-F]{40})$/.exec(url);
+        if (match) {
+          const trees = [...stack.rewardTrees].sort((a, b) => b.epoch - a.epoch);
+          for (const { epoch, tree } of trees) {
+            const claim = tree.claimFor(match[1]!);
+            if (!claim) continue;
+            const epochs = trees
+              .map(({ epoch: e, tree: t }) => ({ epoch: e, cumulative: t.claimFor(match[1]!)?.cumulativeAmount ?? 0n }))
+              .sort((a, b) => a.epoch - b.epoch)
+              .map((e, i, all) => ({ epoch: e.epoch, amount: e.cumulative - (i > 0 ? all[i - 1]!.cumulative : 0n) }));
+            return json(res, 200, { account: claim.account, epoch, cumulativeAmount: claim.cumulativeAmount, proof: claim.proof, epochs });
+          }
+          return json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no rewards for ${match[1]}` });
+        }
+        next();
+      });
+    },
+  };
+}
+
+export async function startDevServer(stack: E2eStack, port: number): Promise<{ server: ViteDevServer; url: string }> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const server = await createServer({
+    root,
+    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+    plugins: [e2ePlugin(stack)],
+    server: { port, strictPort: true, host: '127.0.0.1' },
+    logLevel: 'warn',
+    clearScreen: false,
+  });
+  await server.listen();
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
