@@ -44,22 +44,29 @@ export async function contribute(ctx, { contributor, datanetId, stakeAmount, rec
   const { domain, types, message } = batch.typedData;
   const { EIP712Domain: _domainType, ...signTypes } = types;
   const signature = await wallet.signTypedData(domain, signTypes, message);
-  await ctx.datanet.relay(batch.id, { signature, nonce: String(message.nonce), deadline: String(message.deadline) });
+  await ctx.datanet.relay(batch.batchId, { signature, nonce: String(message.nonce), deadline: String(message.deadline) });
   const submitted = await eventually(
-    `batch ${batch.id} submitted on chain`,
+    `batch ${batch.batchId} submitted on chain`,
     async () => {
-      const view = await ctx.datanet.batch(batch.id);
+      const view = await ctx.datanet.batch(batch.batchId);
       if (view.status === 'failed') throw new Error(`relay failed: ${view.error}`);
       return view.contributionId ? view : undefined;
     },
     { timeoutMs: 90_000 },
   );
-  return { contributionId: String(submitted.contributionId), batchId: batch.id, batchRoot: batch.batchRoot, recordCount: records.length };
+  return { contributionId: String(submitted.contributionId), batchId: batch.batchId, batchRoot: batch.batchRoot, recordCount: records.length };
 }
 
-/** A curator accepts through the review endpoint (which checks the rules live) and sends the call. */
+/**
+ * A curator (who must hold the datanet's minimum stake too) accepts through the review endpoint,
+ * which checks the rules live, and sends the call.
+ */
 export async function accept(ctx, { curator, contributionId, weight }) {
   const wallet = ctx.actors.wallets[curator];
+  const { datanetId } = await ctx.actors.read.DatanetRegistry.contribution(contributionId);
+  const { minStake } = await ctx.actors.read.DatanetRegistry.datanet(datanetId);
+  const staked = await ctx.actors.read.DatanetRegistry.stakeOf(datanetId, wallet.address);
+  if (staked.amount < minStake) await stake(ctx.actors, curator, datanetId, minStake - staked.amount);
   const token = await ctx.datanet.signIn(wallet);
   const reviewed = await ctx.datanet.review(token, contributionId, { decision: 'accept', weight: String(weight) });
   await sendReturned(wallet, reviewed.transaction, `accept contribution ${contributionId}`);

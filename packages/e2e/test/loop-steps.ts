@@ -27,7 +27,7 @@ export interface LoopSetup {
 export async function setUpLoop(t: TestStack): Promise<LoopSetup> {
   const { ctx, stack } = t;
   const { read, wallets } = ctx.actors;
-  await fundAccounts(ctx.actors, { contributor: 1_000n * OPEN, curator: 10n * OPEN, caller: 1_000n * OPEN });
+  await fundAccounts(ctx.actors, { contributor: 1_000n * OPEN, curator: 100n * OPEN, caller: 1_000n * OPEN });
 
   const datanetId: string = await createDatanet(ctx, {
     owner: 'deployer',
