@@ -104,7 +104,7 @@ abstract contract DatanetContributions is DatanetStaking, EIP712Upgradeable, Non
         StoredDatanet storage d = _datanet(datanetId);
         uint256 staked = $.stakes[datanetId][contributor].amount;
         if (staked < d.minStake) revert DatanetInsufficientStake(datanetId, contributor, staked, d.minStake);
-        contributionId = ++$.contributionCount; // the packed index below holds ids up to 2^64 - 1
+        contributionId = $.nextContributionId++; // the packed index below holds ids up to 2^64 - 1
         uint64 index = d.contributionCount++;
         $.contributions[contributionId] = StoredContribution({
             contributor: contributor,

@@ -59,6 +59,7 @@ contract DatanetRegistry is Initializable, DatanetViews, UUPSUpgradeable {
         if (address(token) == address(0)) revert DatanetInvalidParameter("token", 0);
         if (governance == address(0)) revert DatanetInvalidParameter("governance", 0);
         _getDatanetRegistryStorage().token = token;
+        _getDatanetRegistryStorage().nextContributionId = 1;
         _grantRole(DEFAULT_ADMIN_ROLE, governance);
         _setSlashParameters(slashShareBps_, slashToCurator_, treasury_);
         _setUnstakeCooldown(cooldown);

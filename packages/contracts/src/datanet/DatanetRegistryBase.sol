@@ -43,7 +43,9 @@ abstract contract DatanetRegistryBase is IDatanetRegistry, AccessControlUpgradea
         bool slashToCurator;
         uint64 unstakeCooldown;
         uint256 datanetCount;
-        uint256 contributionCount;
+        /// @dev The id the next contribution gets; starts at 1 (set at initialization, so the first
+        /// submission updates a non-zero slot rather than creating one).
+        uint256 nextContributionId;
         mapping(uint256 datanetId => StoredDatanet) datanets;
         mapping(uint256 contributionId => StoredContribution) contributions;
         /// @dev Contribution ids of a datanet, four uint64 per slot (slot index => packed ids).

@@ -44,7 +44,7 @@ abstract contract DatanetViews is DatanetContributions {
 
     /// @inheritdoc IDatanetRegistry
     function contributionCount() external view returns (uint256) {
-        return _getDatanetRegistryStorage().contributionCount;
+        return _getDatanetRegistryStorage().nextContributionId - 1;
     }
 
     /// @inheritdoc IDatanetRegistry
