@@ -40,11 +40,18 @@ export class ProcessGroup {
     };
     forward(child.stdout);
     forward(child.stderr);
+    // 'close' comes after the output pipes are drained (and after 'exit'): the log is complete then.
+    const closed = new Promise((resolveClose) => child.once('close', () => {
+      log.end();
+      resolveClose();
+    }));
     const exited = new Promise((resolveExit) => {
       child.once('exit', (code, signal) => {
-        log.end();
         resolveExit({ code, signal });
-        if (!this.stopping && !handle.stopping && onExit) onExit({ code, signal, tail });
+        if (!this.stopping && !handle.stopping && onExit) {
+          // report with the complete output (its last lines usually say why)
+          void Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]).then(() => onExit({ code, signal, tail }));
+        }
       });
       child.once('error', (error) => {
         tail += `\n${error.message}`;
@@ -52,7 +59,7 @@ export class ProcessGroup {
         if (!this.stopping && !handle.stopping && onExit) onExit({ code: -1, signal: null, tail });
       });
     });
-    const handle = { name, process: child, exited, tail: () => tail, stopping: false };
+    const handle = { name, process: child, exited, closed, tail: () => tail, stopping: false };
     this.children.push(handle);
     return handle;
   }
@@ -75,6 +82,13 @@ export async function stopHandle(handle, graceMs = 10_000) {
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
   await handle.exited;
   clearTimeout(timer);
+  // The leader is gone; anything it left in its group (a grandchild that ignored SIGTERM) goes too.
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // the group is empty
+  }
+  await Promise.race([handle.closed, new Promise((r) => setTimeout(r, 2000))]);
 }
 
 function killGroup(child, signal) {
