@@ -248,10 +248,13 @@ export function createIndexer(options: IndexerOptions): Indexer {
     const to = Math.min(toBlock, from + maxBlockRange - 1);
     const byBlock = groupByBlock(await getLogs(from, to));
     let state = current;
-    for (const [number, logs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
-      const first = logs[0]!;
-      const header = await getBlock(number);
-      if (!header || header.hash !== first.blockHash) throw new ChainMovedError();
+    const blocks = [...byBlock.entries()].sort((a, b) => a[0] - b[0]);
+    // headers (for timestamps) fetched together: ethers sends them as JSON-RPC batches
+    const headers = await Promise.all(blocks.map(([number]) => getBlock(number)));
+    for (let i = 0; i < blocks.length; i++) {
+      const [number, logs] = blocks[i]!;
+      const header = headers[i];
+      if (!header || header.hash !== logs[0]!.blockHash) throw new ChainMovedError();
       state = { ...state, lastBlock: number, finalizedBlock: number };
       await commit({ type: 'block', block: header, logs, cursor: state });
     }
