@@ -104,6 +104,14 @@ async function main() {
     figures.ttiWarmMs = await tti();
     log(`time to interactive: cold ${figures.ttiColdMs} ms, warm ${figures.ttiWarmMs} ms`);
     const axeResults: Record<string, unknown[]> = {};
+    // axe itself works: a page with an unlabeled image and input must be reported.
+    const probe = await browser.newPage();
+    await probe.setContent('<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>');
+    const probeResults: Record<string, unknown[]> = {};
+    await runAxe(probe, 'probe', probeResults);
+    await probe.close();
+    const probeIds = (probeResults.probe as { id: string }[]).map((v) => v.id);
+    assert.ok(probeIds.includes('image-alt') && probeIds.includes('label'), `axe probe found ${probeIds.join(', ')}`);
     await runAxe(page, 'start-disconnected', axeResults);
 
     // Connect the dev wallet (anvil #0) with the keyboard.

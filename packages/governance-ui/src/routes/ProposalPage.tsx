@@ -168,7 +168,7 @@ export default function ProposalPage({ proposalId }: { proposalId: bigint }) {
       <h2>What it will call</h2>
       <Actions proposal={p} />
       <h2>Description</h2>
-      <p style={{ whiteSpace: 'pre-wrap' }}>{p.description}</p>
+      <p style={{ whiteSpace: 'pre-wrap' }}>{p.description.replace(/^#[^\n]*\n+/, '') || '(no description)'}</p>
       {(p.state === 'Active' || p.state === 'Succeeded' || p.state === 'Queued') && (
         <>
           <h2>{p.state === 'Active' ? 'Vote' : 'Queue and execute'}</h2>

@@ -107,45 +107,33 @@ function MyGrants() {
   if (grants.data.length === 0) return <p>This account has no vesting grant.</p>;
   return (
     <>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Grant</th>
-              <th scope="col">Total</th>
-              <th scope="col">Vested</th>
-              <th scope="col">Released</th>
-              <th scope="col">Releasable</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">
-                <span className="muted">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {grants.data.map((g) => (
-              <tr key={g.id}>
-                <th scope="row">
-                  #{g.id} {g.bucket}
-                  {g.revokedAt ? ' (revoked)' : ''}
-                </th>
-                <td>{formatOpen(g.amount)}</td>
-                <td>{formatOpen(g.vested)}</td>
-                <td>{formatOpen(g.released)}</td>
-                <td data-testid={`releasable-${g.id}`}>{formatOpen(g.releasable)}</td>
-                <td>
-                  cliff ends {formatDate(g.cliffEnd)}, fully vested {formatDate(g.end)}
-                </td>
-                <td>
-                  <button type="button" disabled={g.releasable === 0n || tx.pending} onClick={() => void tx.run([{ label: `Release grant #${g.id}`, send: () => wallet.write!.TokenVesting.release(g.id) }])}>
-                    Release<span className="visually-hidden"> grant #{g.id}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul className="cards" style={{ listStyle: 'none', padding: 0 }}>
+        {grants.data.map((g) => (
+          <li key={g.id} className="card">
+            <h3 style={{ marginTop: 0 }}>
+              Grant #{g.id} · {g.bucket}
+              {g.revokedAt ? ' (revoked)' : ''}
+            </h3>
+            <dl className="facts">
+              <dt>Total</dt>
+              <dd>{formatOpen(g.amount)} OPEN</dd>
+              <dt>Vested</dt>
+              <dd>{formatOpen(g.vested)} OPEN</dd>
+              <dt>Released</dt>
+              <dd>{formatOpen(g.released)} OPEN</dd>
+              <dt>Releasable</dt>
+              <dd data-testid={`releasable-${g.id}`}>{formatOpen(g.releasable)} OPEN</dd>
+              <dt>Cliff ends</dt>
+              <dd>{formatDate(g.cliffEnd)}</dd>
+              <dt>Fully vested</dt>
+              <dd>{formatDate(g.end)}</dd>
+            </dl>
+            <button type="button" disabled={g.releasable === 0n || tx.pending} onClick={() => void tx.run([{ label: `Release grant #${g.id}`, send: () => wallet.write!.TokenVesting.release(g.id) }])}>
+              Release grant #{g.id}
+            </button>
+          </li>
+        ))}
+      </ul>
       <TxStatus state={tx.state} />
     </>
   );
