@@ -19,6 +19,8 @@ CREATE TABLE "attribution"."collections" (
 	"auth_expiry" bigint NOT NULL,
 	"auth_signature" text NOT NULL,
 	"status" text NOT NULL,
+	"spent_before" numeric(78, 0),
+	"from_block" bigint,
 	"contributors_part" numeric(78, 0),
 	"tx_hash" text,
 	"error" text,

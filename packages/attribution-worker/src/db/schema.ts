@@ -90,6 +90,9 @@ export const collections = attribution.table(
     authExpiry: bigint('auth_expiry', { mode: 'number' }).notNull(),
     authSignature: text('auth_signature').notNull(),
     status: text('status').$type<CollectionStatus>().notNull(),
+    /** FeeEscrow.spent(payer, operator) read just before the collect was signed, and the block then. */
+    spentBefore: wei('spent_before'),
+    fromBlock: bigint('from_block', { mode: 'number' }),
     /** FeesSplit.contributors of the collect transaction. */
     contributorsPart: wei('contributors_part'),
     txHash: text('tx_hash'),

@@ -56,19 +56,29 @@ export class ChainSender {
     }
   }
 
+  /** Asks the node itself (ethers caches identical requests for a moment, which could hide a fresh receipt). */
+  private async receipt(hash: string): Promise<TransactionReceipt | null> {
+    const raw = await this.provider.send('eth_getTransactionReceipt', [hash]);
+    if (!raw) return null;
+    for (;;) {
+      const receipt = await this.provider.getTransactionReceipt(hash);
+      if (receipt) return receipt;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   private async waitFor(hash: string, sender: string, nonce: number): Promise<TransactionReceipt | null> {
     const deadline = Date.now() + this.receiptTimeoutMs;
     for (;;) {
-      const receipt = await this.provider.getTransactionReceipt(hash);
+      const receipt = await this.receipt(hash);
       if (receipt) {
         if (this.confirmations > 1) await this.provider.waitForTransaction(hash, this.confirmations, this.receiptTimeoutMs);
         return receipt;
       }
-      const mined = await this.provider.getTransactionCount(sender, 'latest');
+      const mined = Number(await this.provider.send('eth_getTransactionCount', [sender, 'latest']));
       if (mined > nonce) {
         // The nonce is used; if not by our hash, ours was dropped.
-        const again = await this.provider.getTransactionReceipt(hash);
-        return again;
+        return this.receipt(hash);
       }
       if (Date.now() > deadline) throw new Error(`transaction ${hash} not mined within ${this.receiptTimeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 250));

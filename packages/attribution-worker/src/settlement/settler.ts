@@ -165,6 +165,14 @@ export class Settler {
       const where = and(eq(collections.epoch, epoch), eq(collections.payer, c.payer), eq(collections.modelOwner, c.modelOwner));
       let receipt: TransactionReceipt | null = null;
       if (c.status === 'sending') receipt = await sender.resume(key);
+      if (!receipt && c.status === 'sending' && c.spentBefore !== null) {
+        // No stored transaction to replay: ask the chain whether this collect happened anyway.
+        const spentNow = await escrow.spent(c.payer, c.operator);
+        if (spentNow >= BigInt(c.spentBefore) + BigInt(c.amount)) {
+          receipt = await this.findCollect(epoch, c.payer, c.operator, c.modelOwner, BigInt(c.amount), c.fromBlock ?? 0);
+          if (!receipt) throw new SettlementConflictError(`spent(${c.payer}) moved past this collect but no Collected event of epoch ${epoch} matches; refusing to collect twice`);
+        }
+      }
       if (!receipt) {
         if (getAddress(c.operator) !== chain.operator.address) {
           await db.update(collections).set({ status: 'failed', error: `authorization names operator ${c.operator}, this worker collects as ${chain.operator.address}` }).where(where);
@@ -181,7 +189,8 @@ export class Settler {
           this.deps.log?.(`epoch ${epoch}: collect from ${c.payer} failed: ${reason}`);
           continue;
         }
-        await db.update(collections).set({ status: 'sending' }).where(where);
+        const [spentBefore, fromBlock] = await Promise.all([escrow.spent(c.payer, c.operator), chain.provider.getBlockNumber()]);
+        await db.update(collections).set({ status: 'sending', spentBefore: spentBefore.toString(), fromBlock }).where(where);
         const data = (escrow.interface as Interface).encodeFunctionData('collect', [...args]);
         receipt = await sender.send(key, chain.operator, { to: chain.feeEscrow, data }, () => this.crash('collect-before-broadcast'));
         if (!receipt) throw new Error(`collect ${key} was dropped; retrying`);
@@ -202,6 +211,17 @@ export class Settler {
     }
     await this.setState(epoch, 'collected');
     this.crash('after-collected');
+  }
+
+  /** The receipt of the Collected event of this epoch's collect, if the chain has one. */
+  private async findCollect(epoch: number, payer: string, operator: string, modelOwner: string, amount: bigint, fromBlock: number): Promise<TransactionReceipt | null> {
+    const escrow = getFeeEscrow(this.deps.chain.feeEscrow, this.deps.chain.provider);
+    const events = await escrow.queryFilter(escrow.filters.Collected(payer, operator, modelOwner), fromBlock);
+    for (const e of events) {
+      const args = (e as unknown as { args: { epoch: bigint; amount: bigint } }).args;
+      if (args.epoch === BigInt(epoch) && args.amount === amount) return this.deps.chain.provider.getTransactionReceipt(e.transactionHash);
+    }
+    return null;
   }
 
   private async buildRoot(epoch: number): Promise<void> {
