@@ -7,19 +7,27 @@ import { KECCAK_WASM_BASE64, KECCAK_WASM_SCRATCH_END } from './keccak-wasm.gener
  * i64 locals, one call per batch, no allocation per hash); where WebAssembly is unavailable the
  * same functions run on @noble/hashes. Tests check both against @noble/hashes and OpenZeppelin.
  */
-interface KeccakExports {
+export interface KeccakExports {
   memory: WebAssembly.Memory;
   keccak(input: number, length: number, output: number): void;
   leaves(input: number, count: number, stride: number, output: number): void;
   nodes(tree: number, leafCount: number): void;
+  place(leaves: number, order: number, count: number, tree: number): void;
 }
 
 let wasm: KeccakExports | null | undefined;
 const BASE = KECCAK_WASM_SCRATCH_END;
+/** First byte of the module's memory free for callers of {@link wasmMemory}. */
+export const WASM_BASE = BASE;
 /** Leaves hashed per WebAssembly call: bounds the module's memory while hashing many leaves. */
 const LEAF_CHUNK = 1 << 16;
 /** Inputs above this go to @noble/hashes (the module hashes one contiguous buffer). */
 const MAX_WASM_INPUT = 1 << 20;
+
+/** The WebAssembly exports, or null where WebAssembly cannot be used. */
+export function keccakWasm(): KeccakExports | null {
+  return loadWasm();
+}
 
 function loadWasm(): KeccakExports | null {
   if (wasm !== undefined) return wasm;
@@ -40,6 +48,11 @@ export function disableKeccakWasm(disabled = true): void {
 
 export function keccakBackend(): 'wasm' | 'js' {
   return loadWasm() ? 'wasm' : 'js';
+}
+
+/** The module's memory, grown so that `bytes` bytes from {@link WASM_BASE} fit. */
+export function wasmMemory(exports: KeccakExports, bytes: number): Uint8Array {
+  return memoryFor(exports, bytes);
 }
 
 function memoryFor(exports: KeccakExports, bytes: number): Uint8Array {

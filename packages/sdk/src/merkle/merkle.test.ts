@@ -13,6 +13,7 @@ import {
   type RewardEntry,
 } from './index.js';
 import { MerkleError } from '../errors.js';
+import { disableKeccakWasm } from './keccak.js';
 
 function seeded(seed: number): () => number {
   return () => {
@@ -112,4 +113,28 @@ describe('record batches', () => {
     expect(() => batchRoot([])).toThrow(/at least one record/);
     expect(() => batchRoot(['0x1234'])).toThrow(/record hash 0/);
   });
+});
+
+describe('portable path (no WebAssembly)', () => {
+  afterAll(() => disableKeccakWasm(false));
+  test('same roots and proofs as the WebAssembly path and OpenZeppelin', () => {
+    const entries = randomEntries(300, seeded(7));
+    const fast = RewardTree.of(entries);
+    disableKeccakWasm();
+    const slow = RewardTree.of(entries);
+    expect(slow.root).toBe(fast.root);
+    expect(slow.getProof(123)).toEqual(fast.getProof(123));
+    const hashes = entries.map((e) => recordHash(e.account));
+    expect(batchRoot(hashes)).toBe(StandardMerkleTree.of(hashes.map((h, i) => [i, h]), ['uint256', 'bytes32']).root);
+  });
+});
+
+test('sortLeaves: false keeps value order like OpenZeppelin', () => {
+  const leaves = Array.from({ length: 9 }, () => hexlify(randomBytes(32)));
+  const flat = new Uint8Array(9 * 32);
+  leaves.forEach((l, i) => flat.set(Buffer.from(l.slice(2), 'hex'), i * 32));
+  const ours = MerkleTree.fromLeafHashes(flat, { sortLeaves: false });
+  const encoded = MerkleTree.fromEncodedLeaves(9, 32, (buf, _view, offset) => buf.set(flat, offset), { sortLeaves: false });
+  expect(encoded.nodeHexes().slice(8)).not.toEqual(ours.nodeHexes().slice(8)); // encoded leaves are double-hashed
+  expect(ours.nodeHexes().slice(8).reverse()).toEqual(leaves);
 });

@@ -22,19 +22,30 @@ export function recordHash(record: Uint8Array | string): string {
 
 /** abi.encode(uint256 index, bytes32 recordHash) for each hash: n × 64 bytes. */
 export function encodeRecordLeaves(recordHashes: readonly string[] | Uint8Array): Uint8Array {
+  const n = recordCount(recordHashes);
+  const buf = new Uint8Array(n * 64);
+  encodeRecordLeavesInto(recordHashes, buf, new DataView(buf.buffer), 0);
+  return buf;
+}
+
+function recordCount(recordHashes: readonly string[] | Uint8Array): number {
   const n = recordHashes instanceof Uint8Array ? recordHashes.length / 32 : recordHashes.length;
   if (!Number.isInteger(n)) throw new MerkleError('record hashes must be a multiple of 32 bytes');
-  const buf = new Uint8Array(n * 64);
-  const view = new DataView(buf.buffer);
+  return n;
+}
+
+function encodeRecordLeavesInto(recordHashes: readonly string[] | Uint8Array, buf: Uint8Array, view: DataView, offset: number): void {
+  const n = recordCount(recordHashes);
   for (let i = 0; i < n; i++) {
-    view.setUint32(i * 64 + 28, i);
+    const at = offset + i * 64;
+    for (let w = 0; w < 28; w += 4) view.setUint32(at + w, 0);
+    view.setUint32(at + 28, i);
     if (recordHashes instanceof Uint8Array) {
-      buf.set(recordHashes.subarray(i * 32, i * 32 + 32), i * 64 + 32);
-    } else if (!writeHex(recordHashes[i]!, buf, i * 64 + 32, 32)) {
+      buf.set(recordHashes.subarray(i * 32, i * 32 + 32), at + 32);
+    } else if (!writeHex(recordHashes[i]!, buf, at + 32, 32)) {
       throw new MerkleError(`record hash ${i} is not a 32-byte hex string`);
     }
   }
-  return buf;
 }
 
 export function batchLeafHash(index: number, hash: string): string {
@@ -55,11 +66,10 @@ export class RecordBatchTree {
 
   /** From record hashes in batch order (hex strings, or one buffer of n × 32 bytes). */
   static of(recordHashes: readonly string[] | Uint8Array): RecordBatchTree {
-    const encoded = encodeRecordLeaves(recordHashes);
-    const n = encoded.length / 64;
+    const n = recordCount(recordHashes);
     if (n === 0) throw new MerkleError('a batch needs at least one record');
     if (n > 0xffffffff) throw new MerkleError('a batch holds at most 2^32-1 records');
-    return new RecordBatchTree(MerkleTree.fromLeafHashes(doubleHashLeaves(encoded, n, 64)));
+    return new RecordBatchTree(MerkleTree.fromEncodedLeaves(n, 64, (buf, view, offset) => encodeRecordLeavesInto(recordHashes, buf, view, offset)));
   }
 
   get root(): string {

@@ -15,17 +15,25 @@ export const REWARD_LEAF_ENCODING = ['address', 'uint256'] as const;
 /** abi.encode(address, uint256) of every entry into one buffer of n × 64 bytes. */
 export function encodeRewardLeaves(entries: readonly RewardEntry[]): Uint8Array {
   const buf = new Uint8Array(entries.length * 64);
-  const view = new DataView(buf.buffer);
+  encodeRewardLeavesInto(entries, buf, new DataView(buf.buffer), 0);
+  return buf;
+}
+
+/** Same as {@link encodeRewardLeaves}, written at `offset` of `buf` (every byte of the n × 64 is set). */
+export function encodeRewardLeavesInto(entries: readonly RewardEntry[], buf: Uint8Array, view: DataView, offset: number): void {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    if (typeof entry.account !== 'string' || !writeHex(entry.account, buf, i * 64 + 12, 20)) {
+    const at = offset + i * 64;
+    view.setUint32(at, 0);
+    view.setUint32(at + 4, 0);
+    view.setUint32(at + 8, 0);
+    if (typeof entry.account !== 'string' || !writeHex(entry.account, buf, at + 12, 20)) {
       throw new MerkleError(`entry ${i}: account ${JSON.stringify(entry.account)} is not an address`);
     }
-    if (typeof entry.cumulativeAmount !== 'bigint' || !writeUint256(entry.cumulativeAmount, view, i * 64 + 32)) {
+    if (typeof entry.cumulativeAmount !== 'bigint' || !writeUint256(entry.cumulativeAmount, view, at + 32)) {
       throw new MerkleError(`entry ${i}: cumulativeAmount must be a uint256 bigint`);
     }
   }
-  return buf;
 }
 
 /** `keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))))`, as AttributionSettlement checks. */
@@ -57,8 +65,8 @@ export class RewardTree {
 
   static of(entries: readonly RewardEntry[]): RewardTree {
     if (entries.length === 0) throw new MerkleError('a reward tree needs at least one entry');
-    const leaves = doubleHashLeaves(encodeRewardLeaves(entries), entries.length, 64);
-    return new RewardTree(entries, MerkleTree.fromLeafHashes(leaves));
+    const tree = MerkleTree.fromEncodedLeaves(entries.length, 64, (buf, view, offset) => encodeRewardLeavesInto(entries, buf, view, offset));
+    return new RewardTree(entries, tree);
   }
 
   get root(): string {

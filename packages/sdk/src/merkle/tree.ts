@@ -1,6 +1,6 @@
 import { MerkleError } from '../errors.js';
 import { bytesToHex, hexToBytes } from './bytes.js';
-import { compareWords, fillInternalNodes, keccak256Bytes } from './keccak.js';
+import { compareWords, doubleHashLeaves, fillInternalNodes, keccak256Bytes, keccakWasm, wasmMemory, WASM_BASE } from './keccak.js';
 
 /**
  * A Merkle tree with exactly the layout of `@openzeppelin/merkle-tree`'s StandardMerkleTree:
@@ -56,6 +56,41 @@ export class MerkleTree {
     }
     fillInternalNodes(nodes, n);
     return new MerkleTree(nodes, treeIndices);
+  }
+
+  /**
+   * Builds from `count` abi-encoded leaf values of `stride` bytes each, which `encode` writes at
+   * `offset` of `buffer`. With WebAssembly the whole build happens in the module's memory: values
+   * are encoded in place, double-hashed, sorted, placed and hashed up without intermediate copies.
+   */
+  static fromEncodedLeaves(
+    count: number,
+    stride: number,
+    encode: (buffer: Uint8Array, view: DataView, offset: number) => void,
+    options: { sortLeaves?: boolean } = {},
+  ): MerkleTree {
+    if (count === 0) throw new MerkleError('a Merkle tree needs at least one leaf');
+    const exports = keccakWasm();
+    const treeBytes = (2 * count - 1) * 32;
+    if (!exports || count * stride + treeBytes > 0x7fff0000) {
+      const buffer = new Uint8Array(count * stride);
+      encode(buffer, new DataView(buffer.buffer), 0);
+      return MerkleTree.fromLeafHashes(doubleHashLeaves(buffer, count, stride), options);
+    }
+    const encoded = WASM_BASE; // later reused for the tree
+    const leaves = encoded + Math.ceil(Math.max(count * stride, treeBytes) / 8) * 8;
+    const orderAt = leaves + count * 32;
+    const memory = wasmMemory(exports, orderAt + count * 4 - WASM_BASE);
+    encode(memory, new DataView(memory.buffer), encoded);
+    exports.leaves(encoded, count, stride, leaves);
+    const order = options.sortLeaves === false ? identity(count) : sortedOrder(memory.subarray(leaves, leaves + count * 32), count);
+    new Uint32Array(memory.buffer, orderAt, count).set(order);
+    exports.place(leaves, orderAt, count, encoded);
+    exports.nodes(encoded, count);
+    const treeIndices = new Uint32Array(count);
+    const last = 2 * count - 2;
+    for (let leaf = 0; leaf < count; leaf++) treeIndices[order[leaf]!] = last - leaf;
+    return new MerkleTree(memory.slice(encoded, encoded + treeBytes), treeIndices);
   }
 
   get root(): string {
