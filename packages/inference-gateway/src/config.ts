@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, envInt, envOptional, envString } from '@openledger/service-kit';
+
+const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+
+export interface EngineConfig {
+  /** On-chain base model id this engine serves. */
+  baseModelId: string;
+  baseModelPath: string;
+  contexts: number;
+  contextSize: number;
+  threads: number;
+  adapterMemoryBytes: number;
+  maxAdapterBytes: number;
+  pinnedAdapters: string[];
+  /** When set, requests are forwarded to this OpenAI-compatible server (vLLM with LoRA) instead. */
+  externalUrl?: string;
+  externalModelName?: string;
+}
+
+export interface ChainConfig {
+  rpcUrl: string;
+  chainId: number;
+  deploymentsFile: string;
+  confirmations: number;
+}
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  logLevel: string;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl: string;
+  /** Public base URL (uploaded adapter files are addressed under it). */
+  publicUrl: string;
+  siweDomain: string;
+  /** Address the gateway collects fees as (FeeEscrow operator); SpendingAuthorizations must name it. */
+  operatorAddress: string;
+  chain?: ChainConfig;
+  engine: EngineConfig;
+  /** Engine workers this process runs (0: API only, workers elsewhere). */
+  engineWorkers: number;
+  rateLimitPerMinute: number;
+  maxQueueDepth: number;
+  requestTimeoutMs: number;
+  maxTokensLimit: number;
+  maxUploadBytes: number;
+  /** Prefix of BullMQ queue names (tests isolate themselves with it). */
+  queuePrefix: string;
+}
+
+/** Reads and validates the gateway's configuration once, at start-up. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const port = envInt(env, 'PORT', 8080, { min: 0, max: 65535 });
+  const rpcUrl = envOptional(env, 'RPC_URL');
+  const operatorAddress = envString(env, 'OPERATOR_ADDRESS', '0x0000000000000000000000000000000000000000');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(operatorAddress)) throw new ConfigError('OPERATOR_ADDRESS', 'must be a 0x-prefixed 20-byte address');
+  const mb = (name: string, fallback: number) => envInt(env, name, fallback, { min: 1 }) * 1024 * 1024;
+  return {
+    host: envString(env, 'HOST', '127.0.0.1'),
+    port,
+    logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    databaseUrl: envOptional(env, 'DATABASE_URL'),
+    dataDir: envString(env, 'DATA_DIR', path.join(REPO_ROOT, '.data', 'inference-gateway')),
+    redisUrl: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
+    publicUrl: envString(env, 'PUBLIC_URL', `http://127.0.0.1:${port}`),
+    siweDomain: envString(env, 'SIWE_DOMAIN', `127.0.0.1:${port}`),
+    operatorAddress,
+    chain: rpcUrl
+      ? {
+          rpcUrl,
+          chainId: envInt(env, 'CHAIN_ID', 31337, { min: 1 }),
+          deploymentsFile: envString(env, 'DEPLOYMENTS_FILE', path.join(REPO_ROOT, 'packages', 'contracts', 'deployments', `${envInt(env, 'CHAIN_ID', 31337)}.json`)),
+          confirmations: envInt(env, 'CONFIRMATIONS', 0, { min: 0 }),
+        }
+      : undefined,
+    engine: {
+      baseModelId: envString(env, 'BASE_MODEL_ID', '1'),
+      baseModelPath: envString(env, 'BASE_MODEL_PATH', path.join(REPO_ROOT, '.data', 'models', 'base.gguf')),
+      contexts: envInt(env, 'ENGINE_CONTEXTS', 2, { min: 1, max: 64 }),
+      contextSize: envInt(env, 'ENGINE_CONTEXT_SIZE', 1024, { min: 64 }),
+      threads: envInt(env, 'ENGINE_THREADS', 1, { min: 1 }),
+      adapterMemoryBytes: mb('ADAPTER_MEMORY_MB', 2048),
+      maxAdapterBytes: mb('MAX_ADAPTER_MB', 512),
+      pinnedAdapters: (envOptional(env, 'PINNED_ADAPTERS') ?? '').split(',').filter(Boolean),
+      externalUrl: envOptional(env, 'EXTERNAL_ENGINE_URL'),
+      externalModelName: envOptional(env, 'EXTERNAL_ENGINE_BASE_MODEL'),
+    },
+    engineWorkers: envInt(env, 'ENGINE_WORKERS', 1, { min: 0, max: 64 }),
+    rateLimitPerMinute: envInt(env, 'RATE_LIMIT_PER_MINUTE', 120, { min: 1 }),
+    maxQueueDepth: envInt(env, 'MAX_QUEUE_DEPTH', 64, { min: 1 }),
+    requestTimeoutMs: envInt(env, 'REQUEST_TIMEOUT_MS', 120_000, { min: 100 }),
+    maxTokensLimit: envInt(env, 'MAX_TOKENS_LIMIT', 2048, { min: 1 }),
+    maxUploadBytes: mb('MAX_UPLOAD_MB', 512),
+    queuePrefix: envString(env, 'QUEUE_PREFIX', 'bull'),
+  };
+}
+
+export const usesChain = (c: GatewayConfig): c is GatewayConfig & { chain: ChainConfig } => c.chain !== undefined;

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from './config.js';
+import type { Db } from './db/database.js';
+import type { ApiKeyService } from './services/api-keys.js';
+import type { AdapterFileStore } from './services/adapter-files.js';
+import type { CreditService } from './services/credit.js';
+import type { InferenceDispatcher } from './services/dispatcher.js';
+import type { Metrics } from './services/metrics.js';
+import type { ModelCatalog } from './services/model-catalog.js';
+import type { RateLimiter } from './services/rate-limiter.js';
+import type { UsageRecorder } from './services/usage-recorder.js';
+
+/** Everything the routes use, built once by buildApp. */
+export interface GatewayContext {
+  config: GatewayConfig;
+  db: Db;
+  redis: Redis;
+  keys: ApiKeyService;
+  rateLimiter: RateLimiter;
+  catalog: ModelCatalog;
+  credit: CreditService;
+  dispatcher: InferenceDispatcher;
+  usage: UsageRecorder;
+  files: AdapterFileStore;
+  metrics: Metrics;
+  chainId: number;
+  escrowAddress?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: GatewayContext;
+  }
+}

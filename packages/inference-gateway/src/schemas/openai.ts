@@ -1,0 +1,91 @@
+import { Type, type Static } from 'typebox';
+
+const Stop = Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 4 }), Type.Null()]);
+
+/** Extension: several adapters stacked with scales on one request. */
+const LoraStack = Type.Array(Type.Object({ model: Type.String({ maxLength: 128 }), scale: Type.Number({ minimum: -4, maximum: 4 }) }), { maxItems: 4 });
+
+const ResponseFormat = Type.Union([
+  Type.Object({ type: Type.Literal('text') }),
+  Type.Object({ type: Type.Literal('json_object') }),
+  Type.Object({
+    type: Type.Literal('json_schema'),
+    json_schema: Type.Object({ name: Type.Optional(Type.String()), schema: Type.Record(Type.String(), Type.Unknown()), strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])) }, { additionalProperties: true }),
+  }),
+]);
+
+const Sampling = {
+  max_tokens: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  max_completion_tokens: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  temperature: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 2 }), Type.Null()])),
+  top_p: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.Null()])),
+  seed: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  stop: Type.Optional(Stop),
+  n: Type.Optional(Type.Union([Type.Literal(1), Type.Null()])),
+  stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  stream_options: Type.Optional(Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), Type.Null()])),
+  lora: Type.Optional(LoraStack),
+};
+
+const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() }, { additionalProperties: true });
+export const ChatMessage = Type.Object(
+  {
+    role: Type.Union([Type.Literal('system'), Type.Literal('developer'), Type.Literal('user'), Type.Literal('assistant'), Type.Literal('tool')]),
+    content: Type.Union([Type.String({ maxLength: 200_000 }), Type.Array(TextPart, { maxItems: 64 }), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+
+export const ChatCompletionBody = Type.Object(
+  { model: Type.String({ minLength: 1, maxLength: 128 }), messages: Type.Array(ChatMessage, { minItems: 1, maxItems: 256 }), response_format: Type.Optional(ResponseFormat), ...Sampling },
+  { additionalProperties: true },
+);
+export type ChatCompletionBody = Static<typeof ChatCompletionBody>;
+
+export const CompletionBody = Type.Object(
+  { model: Type.String({ minLength: 1, maxLength: 128 }), prompt: Type.String({ maxLength: 200_000 }), ...Sampling },
+  { additionalProperties: true },
+);
+export type CompletionBody = Static<typeof CompletionBody>;
+
+const Usage = Type.Object({ prompt_tokens: Type.Integer(), completion_tokens: Type.Integer(), total_tokens: Type.Integer() });
+const FinishReason = Type.Union([Type.Literal('stop'), Type.Literal('length')]);
+
+/** Non-OpenAI extras on responses: what the request cost. */
+const Billing = Type.Object({ fee_wei: Type.String(), usage_ids: Type.Array(Type.String()) });
+
+export const ChatCompletionResponse = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('chat.completion'),
+  created: Type.Integer(),
+  model: Type.String(),
+  choices: Type.Array(Type.Object({ index: Type.Integer(), message: Type.Object({ role: Type.Literal('assistant'), content: Type.String() }), finish_reason: FinishReason, logprobs: Type.Null() })),
+  usage: Usage,
+  openledger: Billing,
+});
+
+export const CompletionResponse = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('text_completion'),
+  created: Type.Integer(),
+  model: Type.String(),
+  choices: Type.Array(Type.Object({ index: Type.Integer(), text: Type.String(), finish_reason: FinishReason, logprobs: Type.Null() })),
+  usage: Usage,
+  openledger: Billing,
+});
+
+export const ModelEntry = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('model'),
+  created: Type.Integer(),
+  owned_by: Type.String(),
+  kind: Type.Union([Type.Literal('adapter'), Type.Literal('base')]),
+  name: Type.String(),
+  base_model: Type.String(),
+  version: Type.Optional(Type.Integer()),
+  sha256: Type.String(),
+  rank: Type.Optional(Type.Integer()),
+  datanet_ids: Type.Array(Type.String()),
+  price_per_1k_tokens_wei: Type.String(),
+});
+export const ModelList = Type.Object({ object: Type.Literal('list'), data: Type.Array(ModelEntry) });

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedis, HttpProblem } from '@openledger/service-kit';
+import { EngineError } from '../engine/errors.js';
+import type { GenerateRequest, GenerateResult } from '../engine/types.js';
+import {
+  cancelChannel,
+  residentKey,
+  sharedQueueName,
+  workerQueueName,
+  workersKey,
+  type InferenceJob,
+  type InferenceReply,
+} from './inference-protocol.js';
+
+export interface DispatcherOptions {
+  redisUrl: string;
+  prefix: string;
+  maxQueueDepth: number;
+  requestTimeoutMs: number;
+  log?: (msg: string) => void;
+}
+
+interface Pending {
+  onText?: (text: string) => void;
+  resolve: (r: GenerateResult) => void;
+  reject: (e: EngineError) => void;
+  workerId?: string;
+}
+
+interface BaseModelRouting {
+  /** Live workers and the adapters each holds, refreshed in the background. */
+  resident: Map<string, Set<string>>;
+  /** Jobs waiting in the base model's queues (refreshed) plus this instance's in-flight requests. */
+  queuedRemote: number;
+  inFlight: number;
+}
+
+/**
+ * API side of the engine queues: routes a request to the worker that already holds its adapter (else the
+ * base model's shared queue), refuses work beyond a bounded queue (429 + Retry-After), waits for the
+ * reply on this instance's pub/sub channel with a deadline, and cancels on client disconnect.
+ */
+export class InferenceDispatcher {
+  readonly instanceId = randomUUID();
+  private readonly replyChannel: string;
+  private readonly connection: Redis;
+  private readonly subscriber: Redis;
+  private readonly queues = new Map<string, Queue<InferenceJob>>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly routing = new Map<string, BaseModelRouting>();
+  private refresher?: NodeJS.Timeout;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.replyChannel = `${options.prefix}:inference:reply:${this.instanceId}`;
+    this.connection = createRedis(options.redisUrl);
+    this.subscriber = createRedis(options.redisUrl);
+  }
+
+  async start(): Promise<void> {
+    await this.subscriber.subscribe(this.replyChannel);
+    this.subscriber.on('message', (_c, raw: string) => this.onReply(JSON.parse(raw) as InferenceReply));
+    this.refresher = setInterval(() => void this.refreshRouting().catch(() => undefined), 250);
+    this.refresher.unref();
+  }
+
+  private onReply(m: InferenceReply): void {
+    const p = this.pending.get(m.requestId);
+    if (!p) return;
+    switch (m.kind) {
+      case 'started':
+        p.workerId = m.workerId;
+        return;
+      case 'text':
+        p.onText?.(m.text);
+        return;
+      case 'done':
+        p.resolve(m.result);
+        return;
+      case 'error':
+        p.reject(new EngineError(m.code, m.message));
+    }
+  }
+
+  private queue(name: string): Queue<InferenceJob> {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue<InferenceJob>(name, { connection: this.connection, prefix: this.options.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private routingFor(baseModelId: string): BaseModelRouting {
+    let r = this.routing.get(baseModelId);
+    if (!r) {
+      r = { resident: new Map(), queuedRemote: 0, inFlight: 0 };
+      this.routing.set(baseModelId, r);
+      void this.refreshOne(baseModelId, r).catch(() => undefined);
+    }
+    return r;
+  }
+
+  private async refreshRouting(): Promise<void> {
+    await Promise.all([...this.routing.entries()].map(([id, r]) => this.refreshOne(id, r)));
+  }
+
+  private async refreshOne(baseModelId: string, r: BaseModelRouting): Promise<void> {
+    const { prefix } = this.options;
+    const beats = await this.connection.hgetall(workersKey(prefix, baseModelId));
+    const live = Object.entries(beats).filter(([, ts]) => Date.now() - Number(ts) < 10_000).map(([id]) => id);
+    const resident = new Map<string, Set<string>>();
+    for (const id of live) resident.set(id, new Set(await this.connection.smembers(residentKey(prefix, baseModelId, id))));
+    const names = [sharedQueueName(baseModelId), ...live.map((id) => workerQueueName(baseModelId, id))];
+    const counts = await Promise.all(names.map((n) => this.queue(n).getJobCountByTypes('waiting', 'prioritized', 'delayed')));
+    r.resident = resident;
+    r.queuedRemote = counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** Live engine workers of a base model (for /readyz and /metrics). */
+  liveWorkers(baseModelId: string): number {
+    return this.routingFor(baseModelId).resident.size;
+  }
+
+  queueDepth(baseModelId: string): number {
+    const r = this.routingFor(baseModelId);
+    return Math.max(r.queuedRemote, r.inFlight);
+  }
+
+  /**
+   * Takes a place in the base model's bounded queue or throws 429 (Retry-After). Call before any billing
+   * work; the returned function gives the place back.
+   */
+  admit(baseModelId: string): () => void {
+    const r = this.routingFor(baseModelId);
+    if (r.inFlight >= this.options.maxQueueDepth || r.queuedRemote >= this.options.maxQueueDepth) {
+      const retryAfter = Math.max(1, Math.ceil(r.queuedRemote / 4));
+      throw new HttpProblem(429, `the engines for base model ${baseModelId} are busy (${Math.max(r.inFlight, r.queuedRemote)} requests queued); retry later`, {
+        headers: { 'retry-after': String(retryAfter) },
+        extensions: { reason: 'queue-full' },
+      });
+    }
+    r.inFlight++;
+    let released = false;
+    return () => {
+      if (!released) r.inFlight--;
+      released = true;
+    };
+  }
+
+  async dispatch(
+    baseModelId: string,
+    request: GenerateRequest,
+    options: { onText?: (text: string) => void; signal?: AbortSignal } = {},
+  ): Promise<GenerateResult> {
+    const r = this.routingFor(baseModelId);
+    const sha = request.adapters[0]?.sha256;
+    let queueName = sharedQueueName(baseModelId);
+    if (sha) {
+      for (const [workerId, adapters] of r.resident) {
+        if (adapters.has(sha)) {
+          queueName = workerQueueName(baseModelId, workerId);
+          break;
+        }
+      }
+    }
+    const deadline = Date.now() + this.options.requestTimeoutMs;
+    const job: InferenceJob = { requestId: request.requestId, replyTo: this.replyChannel, request, stream: Boolean(options.onText), deadline };
+    const result = new Promise<GenerateResult>((resolve, reject) => {
+      this.pending.set(request.requestId, { onText: options.onText, resolve, reject });
+    });
+    const timer = setTimeout(() => this.fail(request.requestId, new EngineError('timeout', `no answer from the engines within ${this.options.requestTimeoutMs} ms`)), this.options.requestTimeoutMs);
+    const onAbort = () => this.fail(request.requestId, new EngineError('cancelled', 'the client went away'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.queue(queueName).add('generate', job, { jobId: request.requestId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+      return await result;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.pending.delete(request.requestId);
+    }
+  }
+
+  /** Fails a pending request locally and tells the workers to drop or abort it. */
+  private fail(requestId: string, error: EngineError): void {
+    const p = this.pending.get(requestId);
+    if (!p) return;
+    this.pending.delete(requestId);
+    p.reject(error);
+    void this.connection.publish(cancelChannel(this.options.prefix), requestId).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.refresher);
+    for (const id of [...this.pending.keys()]) this.fail(id, new EngineError('engine_unavailable', 'gateway shutting down'));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.subscriber.disconnect();
+    this.connection.disconnect();
+  }
+}
