@@ -30,8 +30,11 @@ function devDeployment(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [react(), devDeployment()],
+  // The development wallet exists only on the dev server (and in Vitest), never in `vite build` —
+  // whatever NODE_ENV says (a build with NODE_ENV=development would otherwise keep import.meta.env.DEV).
+  define: { __DEV_WALLET__: JSON.stringify(command === 'serve') },
   resolve: {
     // The sdk's browser-safe sources (see src/sdk.ts): no stale dist, tree-shaken by Vite.
     alias: [
@@ -46,4 +49,4 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
     setupFiles: ['./test/setup.ts'],
   },
-});
+}));

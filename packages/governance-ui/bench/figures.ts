@@ -7,10 +7,6 @@ import { launchChromium } from '../e2e/browser.js';
 import { startDevServer } from '../e2e/dev-server.js';
 import { checkBundle } from '../scripts/check-bundle.js';
 
-const bundle = await checkBundle();
-console.log(`bundle first load (gzip): ${(bundle.firstLoadGzip / 1024).toFixed(1)} kB`);
-console.log(`bundle all chunks (gzip): ${(bundle.totalGzip / 1024).toFixed(1)} kB`);
-
 const anvil = await startAnvil();
 try {
   const deployment = await deployStack(anvil.rpcUrl);
@@ -39,3 +35,8 @@ try {
 } finally {
   await anvil.stop();
 }
+
+// After the dev-server measurement: vite build sets NODE_ENV=production for the rest of the process.
+const bundle = await checkBundle();
+console.log(`bundle first load (gzip): ${(bundle.firstLoadGzip / 1024).toFixed(1)} kB`);
+console.log(`bundle all chunks (gzip): ${(bundle.totalGzip / 1024).toFixed(1)} kB`);

@@ -74,6 +74,16 @@ async function main() {
     const settlement = contract('AttributionSettlement', c.AttributionSettlement, settler);
     await (await settlement.getFunction('fund')(1, total)).wait();
     await (await settlement.getFunction('postRoot')(1, tree.root, total, 'ipfs://e2e-epoch-1')).wait();
+    // A datanet with a stake and a contribution, a base model and an adapter (read by the Data page).
+    const registry = contract('DatanetRegistry', c.DatanetRegistry, settler);
+    await (await registry.getFunction('createDatanet')('Medical QA', 'ipfs://medical-qa', parseUnits('100', 18), [anvil.accounts[2]!.address])).wait();
+    await (await contract('OpenToken', c.OpenToken, settler).getFunction('approve')(c.DatanetRegistry, parseUnits('500', 18))).wait();
+    await (await registry.getFunction('stake')(1, parseUnits('500', 18))).wait();
+    await (await registry.getFunction('submitContribution')(1, '0x' + '11'.repeat(32), 10, 'ipfs://batch-1')).wait();
+    const models = contract('ModelRegistry', c.ModelRegistry, settler);
+    await (await models.getFunction('registerBaseModel')('tiny-base', '0x' + '22'.repeat(32), 'file://tiny-base.gguf')).wait();
+    await (await models.getFunction('registerAdapter')(1, 'med-lora', '0x' + '33'.repeat(32), 'file://med-lora.gguf', 8, [1], parseUnits('0.002', 18))).wait();
+
     const stack: E2eStack = { rpcUrl: anvil.rpcUrl, chainId: 31337, deployment, rewardTrees: [{ epoch: 1, tree }] };
 
     const port = await freePort();
@@ -114,6 +124,12 @@ async function main() {
     assert.ok(probeIds.includes('image-alt') && probeIds.includes('label'), `axe probe found ${probeIds.join(', ')}`);
     await runAxe(page, 'start-disconnected', axeResults);
 
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+
     // Connect the dev wallet (anvil #0) with the keyboard.
     await page.getByLabel('Dev account').selectOption('0');
     await page.getByTestId('connect-dev').focus();
@@ -143,8 +159,15 @@ async function main() {
     await runAxe(page, 'account', axeResults);
     log('wrapped and delegated');
 
-    // Propose a parameter change: the settlement challenge window → 7200 s.
+    // The minimum-stake form encodes updateDatanet against the datanet's current metadata.
     await page.goto(`${url}#/proposals/new`);
+    await page.getByLabel('What to change').selectOption('minStake');
+    await page.getByLabel('Datanet id').fill('1');
+    await page.getByLabel('New minimum stake (OPEN)').fill('250');
+    await page.getByRole('button', { name: 'Preview calls' }).click();
+    await page.getByTestId('preview-call').filter({ hasText: 'updateDatanet' }).filter({ hasText: 'minStake=250000000000000000000' }).filter({ hasText: 'ipfs://medical-qa' }).waitFor();
+
+    // Propose a parameter change: the settlement challenge window → 7200 s.
     await page.getByLabel('What to change').selectOption('challengeWindow');
     await page.getByLabel('Challenge window (seconds)').fill('7200');
     await page.getByLabel('Title').fill('Shorten the challenge window to two hours');
@@ -205,8 +228,15 @@ async function main() {
     await page.getByTestId('proposal-state').filter({ hasText: 'Executed' }).waitFor();
     await runAxe(page, 'proposals', axeResults);
 
-    // Claim the epoch-1 reward through the UI (proof from the proof API).
+    // Datanets and models from the chain.
     await page.goto(`${url}#/data`);
+    const datanetRow = page.getByRole('row').filter({ hasText: 'Medical QA' });
+    await datanetRow.filter({ hasText: '100 OPEN' }).filter({ hasText: '500 OPEN' }).waitFor();
+    await page.getByRole('button', { name: 'Medical QA' }).click();
+    await page.getByRole('row').filter({ hasText: 'Pending' }).filter({ hasText: '10' }).first().waitFor();
+    await page.getByRole('row').filter({ hasText: 'med-lora' }).filter({ hasText: '0.002 OPEN' }).filter({ hasText: 'tiny-base' }).waitFor();
+
+    // Claim the epoch-1 reward through the UI (proof from the proof API).
     await page.getByTestId('claimable').filter({ hasText: '1,234' }).waitFor();
     await page.getByRole('button', { name: /^Claim 1,234 OPEN$/ }).click();
     await waitMined(page, 'Claim rewards');

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { isDeployed, useApp } from '../app-context.js';
 import { formatDate, formatOpen, shortAddress } from '../format.js';
 import { fetchRewards } from '../rewards/fetch-rewards.js';
@@ -83,18 +83,26 @@ function Datanets() {
         </thead>
         <tbody>
           {list.data.map(({ id, d, myStake }) => (
-            <tr key={id.toString()}>
-              <th scope="row">
-                <button type="button" className="secondary" aria-expanded={open === id} onClick={() => setOpen(open === id ? undefined : id)}>
-                  {d.name}
-                </button>
-                {open === id && <Contributions datanetId={id} />}
-              </th>
-              <td>{formatOpen(d.minStake)} OPEN</td>
-              <td>{formatOpen(d.totalStaked)} OPEN</td>
-              <td>{d.contributionCount.toString()}</td>
-              <td>{myStake ? `${formatOpen(myStake.amount)} OPEN` : '—'}</td>
-            </tr>
+            <Fragment key={id.toString()}>
+              <tr>
+                <th scope="row">
+                  <button type="button" className="secondary" aria-expanded={open === id} aria-controls={`contributions-${id}`} onClick={() => setOpen(open === id ? undefined : id)}>
+                    {d.name}
+                  </button>
+                </th>
+                <td>{formatOpen(d.minStake)} OPEN</td>
+                <td>{formatOpen(d.totalStaked)} OPEN</td>
+                <td>{d.contributionCount.toString()}</td>
+                <td>{myStake ? `${formatOpen(myStake.amount)} OPEN` : '—'}</td>
+              </tr>
+              {open === id && (
+                <tr id={`contributions-${id}`}>
+                  <td colSpan={5}>
+                    <Contributions datanetId={id} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -43,7 +43,7 @@ export function WalletBar() {
           No browser wallet found. Install one that supports EIP-6963 (e.g. MetaMask, Rabby) to sign; reading works without one.
         </span>
       )}
-      {import.meta.env.DEV && wallet.connectDev && (
+      {__DEV_WALLET__ && wallet.connectDev && (
         <span className="dev-wallet">
           <label htmlFor="dev-account">Dev account</label>
           <select id="dev-account" value={devIndex} onChange={(e) => setDevIndex(Number(e.target.value))}>

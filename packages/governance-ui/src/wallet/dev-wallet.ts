@@ -1,5 +1,5 @@
 // Development wallet: anvil's public test keys signing through the app's JSON-RPC provider.
-// Imported only behind `import.meta.env.DEV`, so a production build contains neither this module
+// Imported only behind `__DEV_WALLET__` (true on the dev server only), so a production build contains neither this module
 // nor the keys (checked by scripts/check-bundle.ts).
 import { JsonRpcProvider, Network, Wallet } from 'ethers';
 

@@ -106,7 +106,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
   }, [connection?.kind, attachInjected]);
 
   const connectDev = useMemo(() => {
-    if (!import.meta.env.DEV) return undefined;
+    if (!__DEV_WALLET__) return undefined;
     return async (index: number) => {
       setError(undefined);
       const { createDevSigner } = await import('./dev-wallet.js');
