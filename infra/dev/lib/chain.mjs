@@ -1,6 +1,7 @@
 // The dev chain: anvil with its state file, and the contracts deployed once per chain state.
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { rpc, waitFor } from './processes.mjs';
 import { importBuilt } from './resolve.mjs';
@@ -27,10 +28,54 @@ export function devDeployConfig(localConfig, { operator, settler, challengeWindo
   };
 }
 
+/**
+ * The anvil binary of this platform, inside the `@foundry-rs/anvil-<os>-<arch>` package. The npm
+ * wrapper (`node_modules/.bin/anvil`) exits on SIGTERM before anvil has written its state file, so
+ * the stack runs the binary itself; the wrapper is the fallback.
+ */
+export function anvilBinary(root, wrapper) {
+  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch];
+  try {
+    const require = createRequire(realpathSync(join(root, 'packages', 'contracts', 'node_modules', '@foundry-rs', 'anvil', 'package.json')));
+    const binary = require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
+    if (existsSync(binary)) return binary;
+  } catch {
+    // not installed for this platform: use the wrapper
+  }
+  return wrapper;
+}
+
+/**
+ * anvil rewrites its state file in place; a crash while writing leaves it empty or cut. Keep the last
+ * good copy next to it and put it back when the file does not parse.
+ */
+export async function guardStateFile(stateFile, log) {
+  const backup = `${stateFile}.last-good`;
+  const parses = async (path) => {
+    try {
+      JSON.parse(await readFile(path, 'utf8'));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!existsSync(stateFile)) return;
+  if (await parses(stateFile)) {
+    await copyFile(stateFile, backup);
+  } else if (existsSync(backup) && (await parses(backup))) {
+    log(`anvil state file was damaged (crash while saving): restoring the last good copy`);
+    await copyFile(backup, stateFile);
+  } else {
+    log(`anvil state file is damaged and there is no good copy: starting a fresh chain`);
+    await rename(stateFile, `${stateFile}.damaged-${Date.now()}`);
+  }
+}
+
 export async function startAnvil(group, config, log) {
   await mkdir(dirname(config.anvil.stateFile), { recursive: true });
+  await guardStateFile(config.anvil.stateFile, log);
   const restored = existsSync(config.anvil.stateFile);
-  const handle = group.start('anvil', config.anvil.bin, config.anvil.args, {
+  const handle = group.start('anvil', anvilBinary(config.root, config.anvil.bin), config.anvil.args, {
     onExit: ({ code, signal, tail }) => group.onUnexpectedExit?.('anvil', code ?? signal, tail),
   });
   await waitFor('anvil', async () => Number(await rpc(config.urls.rpc, 'eth_chainId')) === config.chainId, { handle, timeoutMs: 60_000 });

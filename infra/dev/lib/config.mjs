@@ -175,6 +175,7 @@ export function stackConfig(env, root) {
     redisUrl,
     databaseUrl,
     anvil: {
+      // the npm wrapper; chain.mjs runs the platform binary behind it directly (see anvilBinary)
       bin: join(repo, 'packages', 'contracts', 'node_modules', '.bin', 'anvil'),
       stateFile: join(dataDir, 'anvil', 'state.json'),
       args: [

@@ -82,13 +82,27 @@ export async function stopHandle(handle, graceMs = 10_000) {
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
   await handle.exited;
   clearTimeout(timer);
-  // The leader is gone; anything it left in its group (a grandchild that ignored SIGTERM) goes too.
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // the group is empty
+  // The leader is gone; what it left in its group (a wrapper's real binary still saving its state, a
+  // grandchild) gets the rest of the grace period, then SIGKILL: no orphans.
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(child.pid)) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
   }
   await Promise.race([handle.closed, new Promise((r) => setTimeout(r, 2000))]);
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function killGroup(child, signal) {
