@@ -7,7 +7,7 @@ export interface E2eStack {
   rpcUrl: string;
   chainId: number;
   deployment: unknown;
-  /** Reward trees by epoch, answered at `/e2e-attribution/v1/rewards/:account` (latest epoch first). */
+  /** Reward trees by epoch, answered at `/e2e-attribution/v1/rewards/:account[/proof]`. */
   rewardTrees: { epoch: number; tree: RewardTree }[];
 }
 
@@ -36,19 +36,35 @@ function e2ePlugin(stack: E2eStack): Plugin {
             attributionUrl: `http://${req.headers.host}/e2e-attribution`,
           });
         }
-        const match = /^\/e2e-attribution\/v1\/rewards\/(0x[0-9a-fA-F]{40})$/.exec(url);
+        // The attribution worker's wire format (packages/attribution-worker/src/routes/rewards.ts).
+        const match = /^\/e2e-attribution\/v1\/rewards\/(0x[0-9a-fA-F]{40})(\/proof)?$/.exec(url);
         if (match) {
-          const trees = [...stack.rewardTrees].sort((a, b) => b.epoch - a.epoch);
-          for (const { epoch, tree } of trees) {
-            const claim = tree.claimFor(match[1]!);
-            if (!claim) continue;
-            const epochs = trees
-              .map(({ epoch: e, tree: t }) => ({ epoch: e, cumulative: t.claimFor(match[1]!)?.cumulativeAmount ?? 0n }))
-              .sort((a, b) => a.epoch - b.epoch)
-              .map((e, i, all) => ({ epoch: e.epoch, amount: e.cumulative - (i > 0 ? all[i - 1]!.cumulative : 0n) }));
-            return json(res, 200, { account: claim.account, epoch, cumulativeAmount: claim.cumulativeAmount, proof: claim.proof, epochs });
+          const account = match[1]!;
+          const trees = [...stack.rewardTrees].sort((a, b) => a.epoch - b.epoch);
+          const mine = trees.map(({ epoch, tree }) => ({ epoch, tree, claim: tree.claimFor(account) })).filter((t) => t.claim);
+          if (!match[2]) {
+            return json(res, 200, {
+              account,
+              epochs: mine.map((t, i) => ({
+                epoch: t.epoch,
+                chainEpoch: t.epoch,
+                state: 'posted',
+                cumulativeAmount: t.claim!.cumulativeAmount,
+                amount: t.claim!.cumulativeAmount - (i > 0 ? mine[i - 1]!.claim!.cumulativeAmount : 0n),
+              })),
+            });
           }
-          return json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no rewards for ${match[1]}` });
+          const latest = mine[mine.length - 1];
+          if (!latest) return json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `account ${account} has no reward` });
+          return json(res, 200, {
+            account: latest.claim!.account,
+            epoch: latest.epoch,
+            chainEpoch: latest.epoch,
+            root: latest.tree.root,
+            cumulativeAmount: latest.claim!.cumulativeAmount,
+            proof: latest.claim!.proof,
+            claim: { to: null, data: '0x' },
+          });
         }
         next();
       });

@@ -1,46 +1,75 @@
 import { isHexString } from 'ethers';
 
-/** What the attribution worker's proof API answers for `GET /v1/rewards/:account`. */
-export interface RewardsProof {
-  account: string;
-  /** Latest epoch whose tree contains the account. */
+/** One epoch of an account's rewards, as the attribution worker reports it. */
+export interface EpochReward {
+  /** The worker's epoch number. */
   epoch: number;
-  /** Cumulative reward in wei over all epochs up to `epoch` (the Merkle leaf amount). */
+  /** The AttributionSettlement epoch its root was posted as (null until posted). */
+  chainEpoch: number | null;
+  state: string;
+  /** Cumulative reward through this epoch (the Merkle leaf amount), wei. */
+  cumulativeAmount: bigint;
+  /** Reward earned in this epoch, wei. */
+  amount: bigint;
+}
+
+/** The latest posted leaf and Merkle proof for the account. */
+export interface RewardProof {
+  epoch: number;
+  chainEpoch: number;
+  root: string;
   cumulativeAmount: bigint;
   proof: string[];
-  /** Reward earned in each epoch, when the service reports it. */
-  epochs: { epoch: number; amount: bigint }[];
+}
+
+export interface AccountRewards {
+  epochs: EpochReward[];
+  /** Undefined while no posted epoch contains the account. */
+  proof?: RewardProof;
 }
 
 export class RewardsUnavailableError extends Error {}
 
-function big(value: unknown, field: string): bigint {
+function wei(value: unknown, field: string): bigint {
   if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  throw new RewardsUnavailableError(`the proof API returned a bad "${field}"`);
+  throw new RewardsUnavailableError(`the attribution service returned a bad "${field}"`);
 }
 
-export function parseRewardsProof(json: unknown): RewardsProof {
+function int(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new RewardsUnavailableError(`the attribution service returned a bad "${field}"`);
+}
+
+export function parseAccountRewards(json: unknown): EpochReward[] {
+  const epochs = (json as { epochs?: unknown })?.epochs;
+  if (!Array.isArray(epochs)) throw new RewardsUnavailableError('the attribution service returned no "epochs" array');
+  return epochs.map((raw, i) => {
+    const e = raw as Record<string, unknown>;
+    return {
+      epoch: int(e.epoch, `epochs[${i}].epoch`),
+      chainEpoch: e.chainEpoch === null || e.chainEpoch === undefined ? null : int(e.chainEpoch, `epochs[${i}].chainEpoch`),
+      state: typeof e.state === 'string' ? e.state : 'unknown',
+      cumulativeAmount: wei(e.cumulativeAmount, `epochs[${i}].cumulativeAmount`),
+      amount: wei(e.amount, `epochs[${i}].amount`),
+    };
+  });
+}
+
+export function parseRewardProof(json: unknown): RewardProof {
   const r = (json ?? {}) as Record<string, unknown>;
   if (!Array.isArray(r.proof) || !r.proof.every((p) => typeof p === 'string' && isHexString(p, 32))) {
-    throw new RewardsUnavailableError('the proof API returned no valid "proof" (array of 32-byte hex)');
+    throw new RewardsUnavailableError('the attribution service returned no valid "proof" (array of 32-byte hex)');
   }
-  const epochs = Array.isArray(r.epochs) ? r.epochs.map((e, i) => ({ epoch: Number((e as { epoch: unknown }).epoch), amount: big((e as { amount: unknown }).amount, `epochs[${i}].amount`) })) : [];
-  return { account: String(r.account ?? ''), epoch: Number(r.epoch ?? 0), cumulativeAmount: big(r.cumulativeAmount, 'cumulativeAmount'), proof: r.proof as string[], epochs };
+  if (typeof r.root !== 'string' || !isHexString(r.root, 32)) throw new RewardsUnavailableError('the attribution service returned a bad "root"');
+  return { epoch: int(r.epoch, 'epoch'), chainEpoch: int(r.chainEpoch, 'chainEpoch'), root: r.root, cumulativeAmount: wei(r.cumulativeAmount, 'cumulativeAmount'), proof: r.proof as string[] };
 }
 
-/**
- * Fetches the account's latest cumulative reward and Merkle proof. Returns undefined when the
- * service has nothing for the account (404); throws {@link RewardsUnavailableError} with a clear
- * message when the service is not configured or cannot be reached.
- */
-export async function fetchRewards(baseUrl: string | undefined, account: string, fetchImpl: typeof fetch = fetch): Promise<RewardsProof | undefined> {
-  if (!baseUrl) throw new RewardsUnavailableError('No attribution service is configured ("attributionUrl" in config.json), so proofs cannot be fetched.');
+async function getJson(url: string, baseUrl: string, fetchImpl: typeof fetch): Promise<unknown | undefined> {
   let response: Response;
   try {
-    response = await fetchImpl(`${baseUrl}/v1/rewards/${account}`, { headers: { accept: 'application/json' } });
+    response = await fetchImpl(url, { headers: { accept: 'application/json' } });
   } catch {
-    throw new RewardsUnavailableError(`The attribution service at ${baseUrl} is not reachable, so reward proofs cannot be fetched right now.`);
+    throw new RewardsUnavailableError(`The attribution service at ${baseUrl} is not reachable, so rewards and proofs cannot be fetched right now.`);
   }
   if (response.status === 404) return undefined;
   if (!response.ok) {
@@ -52,5 +81,20 @@ export async function fetchRewards(baseUrl: string | undefined, account: string,
     }
     throw new RewardsUnavailableError(`The attribution service answered HTTP ${response.status}${detail ? `: ${detail}` : ''}.`);
   }
-  return parseRewardsProof(await response.json());
+  return response.json();
+}
+
+/**
+ * The account's rewards per epoch (`GET {base}/v1/rewards/:account`) and its latest Merkle proof
+ * (`GET {base}/v1/rewards/:account/proof`, 404 while nothing is posted). Throws
+ * {@link RewardsUnavailableError} with a clear message when the service is not configured, cannot be
+ * reached, or answers something malformed.
+ */
+export async function fetchRewards(baseUrl: string | undefined, account: string, fetchImpl: typeof fetch = fetch): Promise<AccountRewards> {
+  if (!baseUrl) throw new RewardsUnavailableError('No attribution service is configured ("attributionUrl" in config.json), so reward proofs cannot be fetched.');
+  const [list, proof] = await Promise.all([
+    getJson(`${baseUrl}/v1/rewards/${account}`, baseUrl, fetchImpl),
+    getJson(`${baseUrl}/v1/rewards/${account}/proof`, baseUrl, fetchImpl),
+  ]);
+  return { epochs: list === undefined ? [] : parseAccountRewards(list), proof: proof === undefined ? undefined : parseRewardProof(proof) };
 }

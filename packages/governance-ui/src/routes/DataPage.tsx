@@ -185,11 +185,12 @@ function Rewards({ account }: { account: string }) {
     ]);
     return { claimed, claimableEpoch: Number(claimableEpoch), lastPosted: Number(lastPosted), claims: logs.map((l) => ({ epoch: Number(l.args.epoch), amount: l.args.amount as bigint })) };
   }, [account, refreshKey]);
-  const proof = useAsync(() => fetchRewards(config.attributionUrl, account), [account, refreshKey]);
+  const rewards = useAsync(() => fetchRewards(config.attributionUrl, account), [account, refreshKey]);
   const c = chain.data;
-  const p = proof.data;
+  const p = rewards.data?.proof;
   const claimable = p && c ? (p.cumulativeAmount > c.claimed ? p.cumulativeAmount - c.claimed : 0n) : 0n;
-  const waiting = p && c && p.epoch > c.claimableEpoch;
+  const waiting = p !== undefined && c !== undefined && p.chainEpoch > c.claimableEpoch;
+  const claimedIn = (chainEpoch: number | null) => c?.claims.filter((x) => x.epoch === chainEpoch).reduce((sum, x) => sum + x.amount, 0n) ?? 0n;
   return (
     <>
       {chain.error && <p role="alert">Cannot read the settlement contract: {chain.error}</p>}
@@ -198,44 +199,52 @@ function Rewards({ account }: { account: string }) {
           Claimed so far: <strong data-testid="claimed">{formatOpen(c.claimed)} OPEN</strong>. Latest posted epoch {c.lastPosted}; claimable up to epoch {c.claimableEpoch}.
         </p>
       )}
-      {proof.error && (
+      {rewards.error && (
         <p role="alert" className="warn" data-testid="rewards-unavailable">
-          {proof.error}
+          {rewards.error}
         </p>
       )}
-      {!proof.error && !proof.loading && !p && <p>The attribution service has no rewards for this account yet.</p>}
+      {rewards.data && rewards.data.epochs.length === 0 && <p>The attribution service has no rewards for this account yet.</p>}
+      {rewards.data && rewards.data.epochs.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <caption className="muted">Rewards per epoch</caption>
+            <thead>
+              <tr>
+                <th scope="col">Epoch</th>
+                <th scope="col">State</th>
+                <th scope="col">Earned</th>
+                <th scope="col">Cumulative</th>
+                <th scope="col">Claimed with this root</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rewards.data.epochs.map((e) => (
+                <tr key={e.epoch}>
+                  <th scope="row">
+                    {e.epoch}
+                    {e.chainEpoch !== null && e.chainEpoch !== e.epoch ? ` (on chain ${e.chainEpoch})` : ''}
+                  </th>
+                  <td>{e.state}</td>
+                  <td>{formatOpen(e.amount)} OPEN</td>
+                  <td>{formatOpen(e.cumulativeAmount)} OPEN</td>
+                  <td>{claimedIn(e.chainEpoch) > 0n ? `${formatOpen(claimedIn(e.chainEpoch))} OPEN` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {rewards.data && !p && rewards.data.epochs.length > 0 && <p className="muted">No root containing this account has been posted yet.</p>}
       {p && (
         <>
-          <div className="table-wrap">
-            <table>
-              <caption className="muted">Rewards per epoch</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Epoch</th>
-                  <th scope="col">Earned</th>
-                  <th scope="col">Claimed in this epoch</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...new Set([...p.epochs.map((e) => e.epoch), ...(c?.claims.map((x) => x.epoch) ?? []), p.epoch])]
-                  .sort((a, b) => a - b)
-                  .map((epoch) => (
-                    <tr key={epoch}>
-                      <th scope="row">{epoch}</th>
-                      <td>{(() => { const e = p.epochs.find((x) => x.epoch === epoch); return e ? `${formatOpen(e.amount)} OPEN` : '—'; })()}</td>
-                      <td>{(() => { const x = c?.claims.filter((y) => y.epoch === epoch).reduce((s, y) => s + y.amount, 0n); return x ? `${formatOpen(x)} OPEN` : '—'; })()}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
           <p>
-            Cumulative reward through epoch {p.epoch}: {formatOpen(p.cumulativeAmount)} OPEN. Claimable now: <strong data-testid="claimable">{formatOpen(claimable)} OPEN</strong>
+            Cumulative reward in posted epoch {p.chainEpoch}: {formatOpen(p.cumulativeAmount)} OPEN. Claimable now: <strong data-testid="claimable">{formatOpen(claimable)} OPEN</strong>
           </p>
-          {waiting && <p className="muted">Epoch {p.epoch} is still inside its challenge window; claims open when it ends.</p>}
+          {waiting && <p className="muted">Epoch {p.chainEpoch} is still inside its challenge window; claims open when it ends.</p>}
           <button
             type="button"
-            disabled={claimable === 0n || !!waiting || tx.pending || wallet.account?.toLowerCase() !== account.toLowerCase()}
+            disabled={claimable === 0n || waiting || tx.pending || wallet.account?.toLowerCase() !== account.toLowerCase()}
             onClick={() => void tx.run([{ label: 'Claim rewards', send: () => wallet.write!.AttributionSettlement.claim(account, p.cumulativeAmount, p.proof) }])}
           >
             Claim {formatOpen(claimable)} OPEN
