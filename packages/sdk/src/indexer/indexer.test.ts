@@ -138,6 +138,30 @@ test('catches up through getLogs ranges over final blocks and emits finalize', a
   }
 });
 
+test('halves the getLogs range when the node refuses a large one', async () => {
+  const start = (await head()) + 1;
+  for (let i = 0; i < 5; i++) await emitNote(wallet, note, 200n + BigInt(i));
+  await mine(provider, 3);
+  const ranges: number[] = [];
+  // a real node behind a range limit, as hosted RPCs have
+  const limited = {
+    send: async (method: string, params: unknown[]) => {
+      if (method === 'eth_getLogs') {
+        const { fromBlock, toBlock } = params[0] as { fromBlock: string; toBlock: string };
+        const span = Number(toBlock) - Number(fromBlock) + 1;
+        ranges.push(span);
+        if (span > 2) throw new Error('query exceeds max block range 2');
+      }
+      return provider.send(method, params);
+    },
+  };
+  const mirror = new Mirror();
+  const indexer = makeIndexer(new MemoryCursorStore(), mirror, { provider: limited, startBlock: start, finalityBlocks: 2, maxBlockRange: 8 });
+  await indexer.syncToHead();
+  expect(mirror.values()).toEqual([200n, 201n, 202n, 203n, 204n]);
+  expect(ranges.some((span) => span > 2)).toBe(true);
+});
+
 test('the cursor advances only after the handler committed', async () => {
   const start = (await head()) + 1;
   await emitNote(wallet, note, 9n);

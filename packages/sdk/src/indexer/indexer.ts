@@ -243,10 +243,23 @@ export function createIndexer(options: IndexerOptions): Indexer {
     });
   }
 
+  /** Logs of [from, to]; when the node refuses the range (result too large), the range is halved. */
+  async function getLogsShrinking(from: number, to: number): Promise<{ to: number; logs: RpcLog[] }> {
+    for (;;) {
+      try {
+        return { to, logs: await getLogs(from, to) };
+      } catch (error) {
+        if (to === from) throw error;
+        to = from + Math.floor((to - from) / 2);
+      }
+    }
+  }
+
   async function catchUp(current: IndexerCursor, toBlock: number): Promise<void> {
     const from = current.lastBlock + 1;
-    const to = Math.min(toBlock, from + maxBlockRange - 1);
-    const byBlock = groupByBlock(await getLogs(from, to));
+    const fetched = await getLogsShrinking(from, Math.min(toBlock, from + maxBlockRange - 1));
+    const to = fetched.to;
+    const byBlock = groupByBlock(fetched.logs);
     let state = current;
     const blocks = [...byBlock.entries()].sort((a, b) => a[0] - b[0]);
     // headers (for timestamps) fetched together: ethers sends them as JSON-RPC batches
