@@ -113,6 +113,7 @@ async function main() {
     figures.ttiColdMs = await tti();
     figures.ttiWarmMs = await tti();
     log(`time to interactive: cold ${figures.ttiColdMs} ms, warm ${figures.ttiWarmMs} ms`);
+    await page.getByTestId('no-wallet').filter({ hasText: 'No browser wallet found' }).waitFor();
     const axeResults: Record<string, unknown[]> = {};
     // axe itself works: a page with an unlabeled image and input must be reported.
     const probe = await browser.newPage();
@@ -260,6 +261,27 @@ async function main() {
     await shot(page, '08-token');
     await runAxe(page, 'token', axeResults);
     log('released vested OPEN');
+
+    // An injected EIP-6963 wallet on the wrong chain: warning, switch (adds the chain), then a transaction.
+    const injectedAccount = anvil.accounts[3]!.address;
+    const walletContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const walletScript = readFileSync(fileURLToPath(new URL('./injected-wallet.js', import.meta.url)), 'utf8');
+    await walletContext.addInitScript({ content: `${walletScript}\ninstallInjectedWallet(${JSON.stringify({ rpcUrl: anvil.rpcUrl, account: injectedAccount })});` });
+    const walletPage = await walletContext.newPage();
+    walletPage.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await walletPage.goto(url);
+    await walletPage.getByRole('button', { name: 'Connect E2E Wallet' }).click();
+    await walletPage.getByRole('alert').filter({ hasText: 'Wrong network (chain 1); this app uses Anvil (e2e) (chain 31337)' }).waitFor();
+    await shot(walletPage, '10-injected-wrong-chain');
+    await walletPage.getByRole('button', { name: 'Switch to Anvil (e2e)' }).click();
+    await walletPage.getByText('Wrong network').waitFor({ state: 'detached' });
+    await walletPage.getByRole('button', { name: 'Delegate to myself' }).click();
+    await waitMined(walletPage, 'Delegate to yourself');
+    const delegatee = await contract('GOpenToken', c.GOpenToken, provider).getFunction('delegates')(injectedAccount);
+    assert.equal(delegatee, injectedAccount, 'the injected wallet signed the delegation');
+    await shot(walletPage, '11-injected-delegated');
+    await walletContext.close();
+    log('injected wallet: wrong chain → switched → delegated');
 
     // Phone width: every page readable without horizontal scrolling of the page itself.
     await page.setViewportSize({ width: 390, height: 844 });
