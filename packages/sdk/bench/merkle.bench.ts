@@ -3,7 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { RewardTree, type RewardEntry } from '../src/merkle/index.js';
-import { keccakBackend } from '../src/merkle/keccak.js';
+import { createKeccak256, keccakBackend } from '../src/merkle/keccak.js';
 
 function entries(n: number): RewardEntry[] {
   let seed = 0x4f50454e;
@@ -56,4 +56,13 @@ if (process.env.OZ_1M) {
   console.log(`OpenZeppelin StandardMerkleTree build 1M leaves: ${oz1mMs.toFixed(0)} ms (${(oz1mMs / ours1mMs).toFixed(0)}x slower)`);
   if (oz1m.root !== ours1m.root) throw new Error('roots differ at 1M');
   console.log(`roots equal at 1M: ${oz1m.root}`);
+}
+
+{
+  const data = new Uint8Array(64 << 20).map((_, i) => (i * 2654435761) >>> 24);
+  const stream = createKeccak256();
+  const start = performance.now();
+  for (let i = 0; i < data.length; i += 1 << 16) stream.update(data.subarray(i, i + (1 << 16)));
+  stream.digest();
+  console.log(`keccak256 stream (64 MiB in 64 KiB chunks): ${(64 / ((performance.now() - start) / 1000)).toFixed(0)} MiB/s`);
 }

@@ -1,6 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3';
 import { randomBytes } from 'ethers';
-import { disableKeccakWasm, doubleHashLeaves, fillInternalNodes, keccak256Bytes, keccak256Into, keccakBackend } from './keccak.js';
+import { createKeccak256, disableKeccakWasm, doubleHashLeaves, fillInternalNodes, keccak256Bytes, keccak256Into, keccakBackend } from './keccak.js';
 
 afterEach(() => disableKeccakWasm(false));
 
@@ -39,4 +39,24 @@ test('batched leaves and internal nodes equal the portable path', () => {
   const oddFast = doubleHashLeaves(odd, 7, 33);
   disableKeccakWasm();
   expect(Buffer.from(oddFast)).toEqual(Buffer.from(doubleHashLeaves(odd, 7, 33)));
+});
+
+test('the streaming keccak256 equals the one-shot hash for any chunking, on both paths', () => {
+  for (const wasmOn of [true, false]) {
+    disableKeccakWasm(!wasmOn);
+    for (const length of [0, 1, 135, 136, 137, 272, 65_280, 200_003]) {
+      const input = randomBytes(length);
+      const expected = Buffer.from(keccak_256(input)).toString('hex');
+      for (const chunk of [1, 7, 136, 1000, 70_000]) {
+        if (length > 20_000 && chunk < 1000) continue;
+        const stream = createKeccak256();
+        for (let i = 0; i < length; i += chunk) stream.update(input.subarray(i, i + chunk));
+        expect(Buffer.from(stream.digest()).toString('hex')).toBe(expected);
+      }
+    }
+  }
+  disableKeccakWasm(false);
+  const stream = createKeccak256();
+  stream.digest();
+  expect(() => stream.digest()).toThrow(/already digested/);
 });

@@ -13,6 +13,7 @@ export interface KeccakExports {
   leaves(input: number, count: number, stride: number, output: number): void;
   nodes(tree: number, leafCount: number): void;
   place(leaves: number, order: number, count: number, tree: number): void;
+  absorb(state: number, input: number, blocks: number): void;
 }
 
 let wasm: KeccakExports | null | undefined;
@@ -139,4 +140,72 @@ export function fillInternalNodes(nodes: Uint8Array, leafCount: number): void {
     }
     nodes.set(keccak_256(pair), i * 32);
   }
+}
+
+/** An incremental keccak256 (for inputs too large to hold in memory, e.g. whole uploaded files). */
+export interface Keccak256Stream {
+  update(chunk: Uint8Array): Keccak256Stream;
+  /** The hash; the stream cannot be used afterwards. */
+  digest(): Uint8Array;
+}
+
+const RATE = 136;
+/** Bytes of input absorbed per WebAssembly call (a multiple of the rate, ~64 KiB). */
+const STREAM_PIECE = RATE * 480;
+
+export function createKeccak256(): Keccak256Stream {
+  const exports = loadWasm();
+  if (!exports) {
+    const hash = keccak_256.create();
+    return {
+      update(chunk) {
+        hash.update(chunk);
+        return this;
+      },
+      digest: () => hash.digest(),
+    };
+  }
+  const state = new Uint8Array(200);
+  const pending = new Uint8Array(RATE);
+  let pendingLength = 0;
+  let finished = false;
+  const absorb = (data: Uint8Array, blocks: number): void => {
+    const memory = memoryFor(exports, 200 + blocks * RATE);
+    memory.set(state, BASE);
+    memory.set(data.subarray(0, blocks * RATE), BASE + 200);
+    exports.absorb(BASE, BASE + 200, blocks);
+    state.set(memory.subarray(BASE, BASE + 200));
+  };
+  return {
+    update(chunk) {
+      if (finished) throw new Error('keccak256 stream already digested');
+      let offset = 0;
+      if (pendingLength > 0) {
+        const take = Math.min(RATE - pendingLength, chunk.length);
+        pending.set(chunk.subarray(0, take), pendingLength);
+        pendingLength += take;
+        offset = take;
+        if (pendingLength < RATE) return this;
+        absorb(pending, 1);
+        pendingLength = 0;
+      }
+      while (chunk.length - offset >= RATE) {
+        const blocks = Math.min(STREAM_PIECE, chunk.length - offset) / RATE | 0;
+        absorb(chunk.subarray(offset, offset + blocks * RATE), blocks);
+        offset += blocks * RATE;
+      }
+      pending.set(chunk.subarray(offset), 0);
+      pendingLength = chunk.length - offset;
+      return this;
+    },
+    digest() {
+      if (finished) throw new Error('keccak256 stream already digested');
+      finished = true;
+      pending.fill(0, pendingLength);
+      pending[pendingLength]! ^= 0x01;
+      pending[RATE - 1]! ^= 0x80;
+      absorb(pending, 1);
+      return state.slice(0, 32);
+    },
+  };
 }

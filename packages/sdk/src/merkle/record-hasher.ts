@@ -1,13 +1,12 @@
-import hashWasm from 'hash-wasm';
 import { bytesToHex } from './bytes.js';
-import { keccak256Into } from './keccak.js';
+import { createKeccak256, keccak256Into } from './keccak.js';
 import { RecordBatchTree } from './records.js';
 
 /**
  * Bulk record hashing for services that hash millions of records: the same hashes and roots as
  * `recordHash` / `batchRoot` (one Merkle implementation: records.ts over tree.ts, both on the
- * WebAssembly keccak of keccak.ts), plus an incremental keccak256 (hash-wasm) for records too large
- * to hold in memory.
+ * WebAssembly keccak of keccak.ts), plus an incremental keccak256 (same module) for records too
+ * large to hold in memory.
  */
 export interface RecordHasher {
   /** keccak256(record) written into `out` at `offset` (32 bytes). */
@@ -29,9 +28,8 @@ export async function createRecordHasher(): Promise<RecordHasher> {
       return bytesToHex(out);
     },
     async createStream() {
-      const stream = await hashWasm.createKeccak(256);
-      stream.init();
-      return { update: (chunk) => void stream.update(chunk), digest: () => stream.digest('binary') };
+      const stream = createKeccak256();
+      return { update: (chunk) => void stream.update(chunk), digest: () => stream.digest() };
     },
     batchRoot(recordHashes) {
       return RecordBatchTree.of(recordHashes).root;
