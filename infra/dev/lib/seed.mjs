@@ -96,12 +96,16 @@ export async function seedDemo({ config, deployment, models, saved, save, log, p
     return { ...seedFacts(state), state };
   }
   const context = ctx ?? (await seedContext(config, deployment));
-  for (const step of pending) {
-    const started = Date.now();
-    const result = await STEPS[step](context, seedFacts(state), models);
-    state = markSeedStep(state, step, result);
-    await save(state);
-    log(`demo data: ${step} done in ${Date.now() - started} ms${Object.keys(result).length ? ` ${JSON.stringify(redactKeys(result))}` : ''}`);
+  try {
+    for (const step of pending) {
+      const started = Date.now();
+      const result = await STEPS[step](context, seedFacts(state), models);
+      state = markSeedStep(state, step, result);
+      await save(state);
+      log(`demo data: ${step} done in ${Date.now() - started} ms${Object.keys(result).length ? ` ${JSON.stringify(redactKeys(result))}` : ''}`);
+    }
+  } finally {
+    if (!ctx) context.actors.provider.destroy(); // no polling left behind
   }
   return { ...seedFacts(state), state };
 }

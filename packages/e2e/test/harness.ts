@@ -185,6 +185,7 @@ export async function startTestStack(options: { epochSeconds: number; privatePos
     logs,
     exits,
     async close() {
+      ctx.actors.provider.destroy();
       await stopStack(stack);
       await redis?.stop();
       await postgres?.stop().catch(() => undefined);
