@@ -1,4 +1,4 @@
-import { anvilChain, chainConfig, createProvider, opStackChain } from './chains.js';
+import { anvilChain, chainConfig, chainConfigFromEnv, createProvider, opStackChain } from './chains.js';
 import { ChainConfigError } from './errors.js';
 import { startAnvil } from './testing.js';
 
@@ -9,6 +9,7 @@ test('anvil and OP Stack configs', () => {
   expect(chainConfig({ rpcUrl: 'http://127.0.0.1:9545', chainId: 901 }).kind).toBe('op-stack');
   expect(() => opStackChain({ rpcUrl: 'not a url', chainId: 10 })).toThrow(ChainConfigError);
   expect(() => opStackChain({ rpcUrl: 'ftp://x', chainId: 10 })).toThrow(/http/);
+  expect(() => opStackChain({ rpcUrl: 'wss://x', chainId: 10 })).toThrow(/http\(s\)/);
   expect(() => opStackChain({ rpcUrl: 'http://x', chainId: 0 })).toThrow(/chainId/);
 });
 
@@ -21,5 +22,18 @@ test('createProvider talks to a real anvil with the configured chain id', async 
     provider.destroy();
   } finally {
     await anvil.stop();
+  }
+});
+
+test('chainConfigFromEnv names the bad variable', () => {
+  expect(chainConfigFromEnv({ RPC_URL: 'http://127.0.0.1:8545' })).toMatchObject({ kind: 'anvil', chainId: 31337 });
+  expect(chainConfigFromEnv({ RPC_URL: 'https://l2', CHAIN_ID: '8453', CONFIRMATIONS: '12' })).toMatchObject({ kind: 'op-stack', confirmations: 12 });
+  expect(() => chainConfigFromEnv({})).toThrow(/RPC_URL is required/);
+  expect(() => chainConfigFromEnv({ RPC_URL: 'http://x', CHAIN_ID: 'ten' })).toThrow(/CHAIN_ID must be/);
+  expect(() => chainConfigFromEnv({ RPC_URL: 'nope' })).toThrow(/RPC_URL/);
+  try {
+    chainConfigFromEnv({ RPC_URL: 'http://x', CHAIN_ID: '0' });
+  } catch (error) {
+    expect((error as ChainConfigError).field).toBe('CHAIN_ID');
   }
 });

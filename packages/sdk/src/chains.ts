@@ -26,8 +26,8 @@ function checkRpcUrl(rpcUrl: string): string {
   } catch {
     throw new ChainConfigError('rpcUrl', `rpcUrl ${JSON.stringify(rpcUrl)} is not a URL`);
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
-    throw new ChainConfigError('rpcUrl', `rpcUrl must be http(s) or ws(s), got ${url.protocol}`);
+  if (!['http:', 'https:'].includes(url.protocol)) {
+    throw new ChainConfigError('rpcUrl', `rpcUrl must be an http(s) URL (the indexer polls), got ${url.protocol}`);
   }
   return rpcUrl;
 }
@@ -88,4 +88,29 @@ export function createProvider(config: ChainConfig): JsonRpcProvider {
     pollingInterval: config.pollingIntervalMs,
   });
   return provider;
+}
+
+/**
+ * The chain config from a service's environment: `RPC_URL` (required), `CHAIN_ID` (default 31337),
+ * `CONFIRMATIONS` (optional). Errors name the variable. Call it once at start-up with `process.env`.
+ */
+export function chainConfigFromEnv(env: Record<string, string | undefined>): ChainConfig {
+  const rpcUrl = env.RPC_URL?.trim();
+  if (!rpcUrl) throw new ChainConfigError('RPC_URL', 'RPC_URL is required (the chain JSON-RPC endpoint)');
+  const integer = (name: string, fallback?: number): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw)) throw new ChainConfigError(name, `${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+    return Number(raw);
+  };
+  const chainId = integer('CHAIN_ID', ANVIL_CHAIN_ID)!;
+  const confirmations = integer('CONFIRMATIONS');
+  try {
+    return chainConfig({ rpcUrl, chainId, ...(confirmations === undefined ? {} : { confirmations }) });
+  } catch (error) {
+    if (error instanceof ChainConfigError) {
+      throw new ChainConfigError(error.field === 'rpcUrl' ? 'RPC_URL' : 'CHAIN_ID', error.message.replace(/^rpcUrl/, 'RPC_URL').replace(/^chainId/, 'CHAIN_ID'));
+    }
+    throw error;
+  }
 }
