@@ -36,11 +36,9 @@ export default defineConfig(({ command }) => ({
   // whatever NODE_ENV says (a build with NODE_ENV=development would otherwise keep import.meta.env.DEV).
   define: { __DEV_WALLET__: JSON.stringify(command === 'serve') },
   resolve: {
-    // The sdk's browser-safe sources (see src/sdk.ts): no stale dist, tree-shaken by Vite.
-    alias: [
-      { find: /^@openledger\/sdk-browser$/, replacement: here('./src/sdk.ts') },
-      { find: /^@openledger\/sdk-src\/(.*)\.js$/, replacement: here('../sdk/src/') + '$1.ts' },
-    ],
+    // The sdk's main entry from source (browser-safe by contract; the bundle check in `test` builds
+    // it): no stale dist while the sdk changes, and Vite tree-shakes what the UI does not use.
+    alias: [{ find: /^@openledger\/sdk$/, replacement: here('../sdk/src/index.ts') }],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 1200 },
   server: { host: '127.0.0.1' },

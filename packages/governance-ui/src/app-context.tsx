@@ -1,4 +1,4 @@
-import { chainConfig, connectDeployment, type DeployedContracts } from '@openledger/sdk-browser';
+import { chainConfig, connectDeployment, type DeployedContracts } from '@openledger/sdk';
 import { JsonRpcProvider, Network } from 'ethers';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { AppConfig } from './config.js';

@@ -1,4 +1,4 @@
-import { parseDeployment, type Deployment } from '@openledger/sdk-browser';
+import { parseDeployment, type Deployment } from '@openledger/sdk';
 
 /** Runtime configuration, read once from `config.json` next to `index.html`. */
 export interface AppConfig {

@@ -1,4 +1,4 @@
-import { parseDeployment } from '@openledger/sdk-browser';
+import { parseDeployment } from '@openledger/sdk';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AppProvider } from '../src/app-context.js';

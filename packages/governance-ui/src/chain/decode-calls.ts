@@ -1,4 +1,4 @@
-import { contractAbis, type ContractName, type Deployment } from '@openledger/sdk-browser';
+import { contractAbis, type ContractName, type Deployment } from '@openledger/sdk';
 import { Interface, formatEther, type InterfaceAbi, type ParamType } from 'ethers';
 
 export interface DecodedCall {

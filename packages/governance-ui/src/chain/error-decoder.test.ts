@@ -1,4 +1,4 @@
-import { abis } from '@openledger/sdk-browser';
+import { abis } from '@openledger/sdk';
 import { AbiCoder, Interface, encodeBytes32String, type InterfaceAbi } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { contractErrors, decodeRevertData, describeError } from './error-decoder.js';

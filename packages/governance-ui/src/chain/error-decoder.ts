@@ -1,4 +1,4 @@
-import { abis } from '@openledger/sdk-browser';
+import { abis } from '@openledger/sdk';
 import { AbiCoder, ErrorFragment, Interface, decodeBytes32String, isHexString, type Result } from 'ethers';
 
 /** One error fragment per selector, gathered from every contract ABI the sdk generates. */

@@ -1,4 +1,4 @@
-import type { DeployedContracts } from '@openledger/sdk-browser';
+import type { DeployedContracts } from '@openledger/sdk';
 import { id as keccakText, type JsonRpcProvider } from 'ethers';
 
 export const PROPOSAL_STATES = ['Pending', 'Active', 'Canceled', 'Defeated', 'Succeeded', 'Queued', 'Expired', 'Executed'] as const;

@@ -1,4 +1,4 @@
-import { contractAbis, parseDeployment } from '@openledger/sdk-browser';
+import { contractAbis, parseDeployment } from '@openledger/sdk';
 import { Interface, getAddress, type InterfaceAbi } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { decodeCall } from '../chain/decode-calls.js';

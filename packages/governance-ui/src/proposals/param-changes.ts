@@ -1,4 +1,4 @@
-import { contractAbis, type ContractName, type Deployment } from '@openledger/sdk-browser';
+import { contractAbis, type ContractName, type Deployment } from '@openledger/sdk';
 import { Interface, getAddress, id, isAddress, isHexString, type InterfaceAbi } from 'ethers';
 
 /** One action of a proposal: the Governor's `targets[i]`, `values[i]`, `calldatas[i]`. */

@@ -1,4 +1,4 @@
-import { computeSupplySchedule } from '@openledger/sdk-browser';
+import { computeSupplySchedule } from '@openledger/sdk';
 import { decodeBytes32String } from 'ethers';
 import { useMemo } from 'react';
 import { isDeployed, useApp } from '../app-context.js';

@@ -1,4 +1,4 @@
-import { computeSupplySchedule, parseDistributionConfig } from '@openledger/sdk-browser';
+import { computeSupplySchedule, parseDistributionConfig } from '@openledger/sdk';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { parseDistributionConfig, type DistributionConfig } from '@openledger/sdk-browser';
+import { parseDistributionConfig, type DistributionConfig } from '@openledger/sdk';
 
 interface DeploymentVesting {
   tge: number;

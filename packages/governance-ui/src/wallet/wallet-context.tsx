@@ -1,4 +1,4 @@
-import { connectDeployment, type DeployedContracts } from '@openledger/sdk-browser';
+import { connectDeployment, type DeployedContracts } from '@openledger/sdk';
 import { BrowserProvider, type Signer } from 'ethers';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../app-context.js';
