@@ -82,7 +82,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
     catalog,
     credit: new CreditService(database.db, redis, escrow, config.operatorAddress, config.queuePrefix),
     dispatcher,
-    usage: new UsageRecorder(database.db, redis, config.queuePrefix),
+    usage: new UsageRecorder(database.db, redis, config.queuePrefix, (e) => app.log.warn({ err: e }, 'usage event not queued yet; it is retried')),
     files: new AdapterFileStore(database.db, path.join(config.dataDir, 'adapter-files'), config.maxUploadBytes),
     metrics,
     chainId: config.chain?.chainId ?? 31337,
@@ -105,6 +105,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
       : null;
   app.decorate('mirror', mirror);
   await ctx.usage.flushPending();
+  ctx.usage.startFlusher();
 
   await app.register(problemPlugin);
   await app.register(docsPlugin, { title: 'OpenLedger inference gateway', version: '0.1.0', description: 'OpenAI-compatible inference over LoRA adapters registered on chain.' });

@@ -164,8 +164,10 @@ test('the official openai client works unchanged: two adapters give different, d
   expect(a1.usage!.completion_tokens).toBe(12);
   expect(a1.choices[0]!.finish_reason).toBe('length');
   // every completed request wrote one usage event, stored and queued for attribution
+  await app.ctx.usage.drain();
   const rows = await usageRows(chain.wallet(CALLER).address);
   expect(rows).toHaveLength(3);
+  expect(rows.every((r) => r.enqueuedAt !== null)).toBe(true);
   const connection = createRedis(config.redisUrl);
   const queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix: config.queuePrefix });
   try {

@@ -33,9 +33,22 @@ export interface CompletedInference {
  */
 export class UsageRecorder {
   private readonly queue: Queue<UsageEventJob>;
+  private readonly pendingEnqueues = new PendingSet();
+  private flusher?: NodeJS.Timeout;
 
-  constructor(private readonly db: Db, connection: Redis, prefix: string) {
+  constructor(private readonly db: Db, connection: Redis, prefix: string, private readonly onError?: (e: Error) => void) {
     this.queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix });
+  }
+
+  /** Re-enqueues stored rows that never reached the queue, now and every `intervalMs`. */
+  startFlusher(intervalMs = 30_000): void {
+    this.flusher = setInterval(() => void this.flushPending().catch((e: Error) => this.onError?.(e)), intervalMs);
+    this.flusher.unref();
+  }
+
+  /** Resolves when every enqueue started so far has finished. */
+  async drain(): Promise<void> {
+    await this.pendingEnqueues.all();
   }
 
   async record(c: CompletedInference): Promise<UsageEventJob> {
@@ -74,7 +87,13 @@ export class UsageRecorder {
       payload: job,
       completedAt: new Date(job.completedAt),
     });
-    await this.enqueue(job);
+    // the stored row is the durable record; queueing it is retried by flushPending if this fails or the process dies
+    this.pendingEnqueues.add(
+      this.enqueue(job)
+        .catch((e: Error) => this.onError?.(e))
+        .finally(() => this.pendingEnqueues.delete(job.usageId)),
+      job.usageId,
+    );
     return job;
   }
 
@@ -86,11 +105,35 @@ export class UsageRecorder {
   /** Enqueues usage rows stored but not yet on the queue (after a crash). */
   async flushPending(): Promise<number> {
     const rows = await this.db.select({ payload: usageEvents.payload }).from(usageEvents).where(isNull(usageEvents.enqueuedAt)).limit(10_000);
-    for (const r of rows) await this.enqueue(r.payload as UsageEventJob);
-    return rows.length;
+    let n = 0;
+    for (const r of rows) {
+      const job = r.payload as UsageEventJob;
+      if (this.pendingEnqueues.has(job.usageId)) continue;
+      await this.enqueue(job);
+      n++;
+    }
+    return n;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.flusher);
+    await this.drain();
     await this.queue.close();
+  }
+}
+
+class PendingSet {
+  private readonly items = new Map<string, Promise<unknown>>();
+  add(p: Promise<unknown>, id: string): void {
+    this.items.set(id, p);
+  }
+  delete(id: string): void {
+    this.items.delete(id);
+  }
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+  async all(): Promise<void> {
+    await Promise.all([...this.items.values()]);
   }
 }

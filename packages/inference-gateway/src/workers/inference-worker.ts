@@ -81,7 +81,7 @@ export class InferenceWorker {
     }
     const controller = new AbortController();
     this.running.set(requestId, controller);
-    await this.reply(data, { requestId, kind: 'started', workerId: this.workerId });
+    void this.reply(data, { requestId, kind: 'started', workerId: this.workerId }).catch(() => undefined);
     try {
       const result = await this.options.engine.generate(data.request, {
         signal: controller.signal,
@@ -93,8 +93,31 @@ export class InferenceWorker {
       await this.reply(data, { requestId, kind: 'error', code: err.code, message: err.message });
     } finally {
       this.running.delete(requestId);
-      await this.publishState().catch(() => undefined);
+      this.schedulePublish();
     }
+  }
+
+  private publishing = false;
+  private publishAgain = false;
+
+  /** Publishes the resident set off the request path, coalescing bursts. */
+  private schedulePublish(): void {
+    if (this.publishing) {
+      this.publishAgain = true;
+      return;
+    }
+    this.publishing = true;
+    setImmediate(() => {
+      void this.publishState()
+        .catch(() => undefined)
+        .finally(() => {
+          this.publishing = false;
+          if (this.publishAgain) {
+            this.publishAgain = false;
+            this.schedulePublish();
+          }
+        });
+    });
   }
 
   /** Heartbeat + resident adapters (for routing) + engine stats (for /metrics). */
