@@ -19,6 +19,10 @@ test('createProvider talks to a real anvil with the configured chain id', async 
     const provider = createProvider(opStackChain({ rpcUrl: anvil.rpcUrl, chainId: 902 }));
     expect((await provider.getNetwork()).chainId).toBe(902n);
     expect(await provider.getBalance(anvil.accounts[0]!.address)).toBe(10_000n * 10n ** 18n);
+    // no 250 ms read cache: a block mined in between is seen at once
+    const before = await provider.getBlockNumber();
+    await anvil.rpc('evm_mine');
+    expect(await provider.getBlockNumber()).toBe(before + 1);
     provider.destroy();
   } finally {
     await anvil.stop();

@@ -80,12 +80,17 @@ export function chainConfig(options: { rpcUrl: string; chainId: number; confirma
   return options.chainId === ANVIL_CHAIN_ID ? anvilChain(options) : opStackChain(options);
 }
 
-/** A JSON-RPC provider bound to the configured chain (no network auto-detection round trips). */
+/**
+ * A JSON-RPC provider bound to the configured chain (no network auto-detection round trips).
+ * ethers' 250 ms cache of identical reads is off: a service sending transactions back to back
+ * must see each new nonce, balance and block number, not the one read a moment before.
+ */
 export function createProvider(config: ChainConfig): JsonRpcProvider {
   const network = Network.from({ chainId: config.chainId, name: config.name });
   const provider = new JsonRpcProvider(config.rpcUrl, network, {
     staticNetwork: network,
     pollingInterval: config.pollingIntervalMs,
+    cacheTimeout: -1,
   });
   return provider;
 }
