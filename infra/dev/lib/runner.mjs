@@ -70,6 +70,19 @@ export async function stopService(stack, name) {
   await stopHandle(handle);
 }
 
+/** Kills one service with SIGKILL, as a crash would (no graceful shutdown, nothing flushed). */
+export async function killService(stack, name) {
+  const handle = stack.services[name].handle;
+  handle.stopping = true;
+  stack.group.children = stack.group.children.filter((child) => child !== handle);
+  try {
+    process.kill(-handle.process.pid, 'SIGKILL');
+  } catch {
+    handle.process.kill('SIGKILL');
+  }
+  await handle.exited;
+}
+
 /** Stops anvil on purpose; `startAnvilAgain` brings it back on the same port and state file. */
 export async function stopAnvil(stack) {
   const handle = stack.anvil;

@@ -5,11 +5,11 @@ import { claim } from '../../../infra/dev/lib/actions.mjs';
 // @ts-expect-error plain ESM module without types
 import { eventually } from '../../../infra/dev/lib/clients.mjs';
 // @ts-expect-error plain ESM module without types
-import { startAnvilAgain, stopAnvil } from '../../../infra/dev/lib/runner.mjs';
+import { killService, startAnvilAgain, startService, stopAnvil, waitServiceReady } from '../../../infra/dev/lib/runner.mjs';
 
 // Faults during the loop: the test's own Redis, its own Postgres cluster (when initdb is installed;
 // PGlite otherwise, which lives inside each service) and the RPC node are stopped while a request is
-// in flight and brought back. Afterwards every request that succeeded is charged exactly once and the
+// in flight and brought back; the attribution worker is killed with SIGKILL and restarted. Afterwards every request that succeeded is charged exactly once and the
 // contributor's claim pays exactly the reward computed from what was collected.
 describe('faults during the loop', () => {
   let t: TestStack;
@@ -67,6 +67,16 @@ describe('faults during the loop', () => {
     const blockBefore = await t.ctx.actors.provider.getBlockNumber();
     await inFlightAcross('anvil', () => stopAnvil(t.stack), () => startAnvilAgain(t.stack).then(() => undefined));
     expect(await t.ctx.actors.provider.getBlockNumber()).toBeGreaterThanOrEqual(blockBefore);
+  }, 120_000);
+
+  it('attribution worker killed (SIGKILL) while usage is pending and the epoch settles, then restarted', async () => {
+    fees.push((await complete(setup, 'just before the worker crashes')).feeWei);
+    await killService(t.stack, 'attribution-worker');
+    fees.push((await complete(setup, 'while the worker is down')).feeWei); // the gateway keeps serving
+    await new Promise((r) => setTimeout(r, 3000));
+    startService(t.stack, 'attribution-worker');
+    await waitServiceReady(t.stack, 'attribution-worker');
+    outcomes.push('attribution-worker: killed and restarted, requests served meanwhile');
   }, 120_000);
 
   it('after the faults, every successful request is charged once and the claim pays exactly the computed reward', async () => {
