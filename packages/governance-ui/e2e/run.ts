@@ -275,6 +275,12 @@ async function main() {
     await shot(walletPage, '10-injected-wrong-chain');
     await walletPage.getByRole('button', { name: 'Switch to Anvil (e2e)' }).click();
     await walletPage.getByText('Wrong network').waitFor({ state: 'detached' });
+    // A revert through the wallet (anvil estimates gas for eth_sendTransaction) is decoded too.
+    await walletPage.getByLabel('Amount (OPEN / GOPEN)').fill('1');
+    await walletPage.getByRole('button', { name: 'Wrap OPEN → GOPEN' }).click();
+    const walletFailure = walletPage.locator('[data-tx="failed"]');
+    await walletFailure.waitFor({ timeout: 30_000 });
+    assert.match(await walletFailure.innerText(), /ERC20InsufficientBalance\(sender: 0x90F79bf6EB2c4f870365E785982E1f101E93b906, balance: 0, needed: 1000000000000000000\)/);
     await walletPage.getByRole('button', { name: 'Delegate to myself' }).click();
     await waitMined(walletPage, 'Delegate to yourself');
     const delegatee = await contract('GOpenToken', c.GOpenToken, provider).getFunction('delegates')(injectedAccount);

@@ -1,6 +1,6 @@
 import { chainConfig, connectDeployment, type DeployedContracts } from '@openledger/sdk';
 import { JsonRpcProvider, Network } from 'ethers';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppConfig } from './config.js';
 
 export interface AppState {
@@ -24,6 +24,8 @@ function createReadProvider(config: AppConfig): JsonRpcProvider {
   return new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, pollingInterval: chain.pollingIntervalMs, cacheTimeout: -1 });
 }
 
+const AUTO_REFRESH_MS = 12_000;
+
 const AppContext = createContext<AppState | null>(null);
 
 export function AppProvider({ config, children }: { config: AppConfig; children: ReactNode }) {
@@ -31,6 +33,18 @@ export function AppProvider({ config, children }: { config: AppConfig; children:
   const contracts = useMemo(() => connectDeployment(config.deployment, provider), [config, provider]);
   const [refreshKey, setRefreshKey] = useState(0);
   const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
+  // Follow the chain: reload the views when new blocks arrive (proposal states move with time and
+  // other people's transactions), at most once every AUTO_REFRESH_MS.
+  const lastRefresh = useRef(0);
+  useEffect(() => {
+    const onBlock = () => {
+      if (Date.now() - lastRefresh.current < AUTO_REFRESH_MS) return;
+      lastRefresh.current = Date.now();
+      refresh();
+    };
+    void provider.on('block', onBlock);
+    return () => void provider.off('block', onBlock);
+  }, [provider, refresh]);
   const value = useMemo(() => ({ config, provider, contracts, refreshKey, refresh }), [config, provider, contracts, refreshKey, refresh]);
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }
