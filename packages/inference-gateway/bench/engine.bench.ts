@@ -54,18 +54,31 @@ try {
   for (let i = 0; i < 400; i++) resident.push(await rt.switchAdapters([refs[i % 2]!]));
   line('adapter switch, resident adapter p50', `${(quantile(resident, 0.5) * 1000).toFixed(0)} us (p99 ${(quantile(resident, 0.99) * 1000).toFixed(0)} us)`);
 
-  const decode = async (adapters: AdapterRef[]) => {
-    const runs: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      const res = await rt.generate({ requestId: 'd', prompt: 'the data and the model', adapters, maxTokens: 128, temperature: 0 });
-      runs.push(res.outputTokenIds.length / (res.generationMs / 1000));
-    }
-    return quantile(runs, 0.5);
+  // the switch itself only re-points the context; what a request pays shows in its first token
+  const firstToken = async (adapters: AdapterRef[]) => (await rt.generate({ requestId: 'f', prompt: 'hi', adapters, maxTokens: 1 })).generationMs;
+  const sameAdapter: number[] = [];
+  const switching: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    sameAdapter.push(await firstToken([refs[0]!]));
+    await firstToken([refs[0]!]);
+    switching.push(await firstToken([refs[1 + (i % 2)]!]));
+    await firstToken([refs[0]!]);
+  }
+  line('first-token latency after a resident switch vs same adapter', `${quantile(switching, 0.5).toFixed(2)} ms vs ${quantile(sameAdapter, 0.5).toFixed(2)} ms`);
+
+  // decode speed: interleaved rounds, best of each (the machine is shared; best-of is the least disturbed)
+  const tps = async (adapters: AdapterRef[]) => {
+    const res = await rt.generate({ requestId: 'd', prompt: 'the data and the model', adapters, maxTokens: 128, temperature: 0 });
+    return res.outputTokenIds.length / (res.generationMs / 1000);
   };
-  const baseTps = await decode([]);
-  const loraTps = await decode([refs[0]!]);
-  line('decode tokens/s, base model (1 thread)', baseTps.toFixed(1));
-  line('decode tokens/s, with a rank-16 adapter', `${loraTps.toFixed(1)} (${((loraTps / baseTps) * 100).toFixed(1)}% of base)`);
+  let baseTps = 0;
+  let loraTps = 0;
+  for (let r = 0; r < 6; r++) {
+    baseTps = Math.max(baseTps, await tps([]));
+    loraTps = Math.max(loraTps, await tps([refs[0]!]));
+  }
+  line('decode tokens/s, base model (1 thread, best of 6)', baseTps.toFixed(1));
+  line('decode tokens/s, with a rank-16 adapter (best of 6)', `${loraTps.toFixed(1)} (${((loraTps / baseTps) * 100).toFixed(1)}% of base)`);
   await rt.close();
 
   // --- cold from disk: a runtime with room for 2 adapters, files already in the verified cache

@@ -50,11 +50,11 @@ function defineMetrics(metrics: Metrics, ctx: () => GatewayContext, config: Gate
     return Object.entries(all).map(([worker, json]) => ({ worker, stats: JSON.parse(json) as EngineStats }));
   };
   const per = (pick: (s: EngineStats) => number) => async () => (await engineStats()).map(({ worker, stats }) => [{ worker }, pick(stats)] as [Record<string, string>, number]);
-  metrics.gauge('engine_adapter_loads_total', 'Adapter loads into llama.cpp, per engine worker', per((s) => s.adapterLoads));
-  metrics.gauge('engine_adapter_evictions_total', 'Adapters evicted from the LRU, per engine worker', per((s) => s.adapterEvictions));
+  metrics.gauge('engine_adapter_loads', 'Adapter loads into llama.cpp since the engine worker started (cumulative)', per((s) => s.adapterLoads));
+  metrics.gauge('engine_adapter_evictions', 'Adapters evicted from the LRU since the engine worker started (cumulative)', per((s) => s.adapterEvictions));
   metrics.gauge('engine_adapter_cache_hit_ratio', 'Share of adapter uses served by a resident adapter', per((s) => (s.adapterCacheHits + s.adapterCacheMisses ? s.adapterCacheHits / (s.adapterCacheHits + s.adapterCacheMisses) : 0)));
   metrics.gauge('engine_resident_adapter_bytes', 'Bytes of resident adapters, per engine worker', per((s) => s.loadedAdapterBytes));
-  metrics.gauge('engine_restarts_total', 'Engine process restarts after a crash, per engine worker', per((s) => s.restarts));
+  metrics.gauge('engine_restarts', 'Engine process restarts after a crash since the worker started (cumulative)', per((s) => s.restarts));
 }
 
 /** Builds the gateway API (not the engine workers: see workers/ and main.ts). */
@@ -114,6 +114,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
       database: () => database.ping(),
       redis: () => pingRedis(redis),
       engines: async () => {
+        await dispatcher.refresh(config.engine.baseModelId);
         if (dispatcher.liveWorkers(config.engine.baseModelId) === 0) throw new Error(`no live engine worker for base model ${config.engine.baseModelId}`);
       },
     },

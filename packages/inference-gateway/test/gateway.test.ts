@@ -301,7 +301,7 @@ test('a hash mismatch is refused and a corrupt adapter crashes only its engine; 
 
 test('/metrics, /healthz, /readyz and /docs answer', async () => {
   const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-  for (const name of ['gateway_requests_total', 'gateway_tokens_total', 'gateway_completion_tokens_per_second', 'gateway_queue_depth', 'engine_adapter_loads_total', 'engine_adapter_evictions_total', 'engine_adapter_cache_hit_ratio']) {
+  for (const name of ['gateway_requests_total', 'gateway_tokens_total', 'gateway_completion_tokens_per_second', 'gateway_queue_depth', 'engine_adapter_loads', 'engine_adapter_evictions', 'engine_restarts', 'engine_adapter_cache_hit_ratio']) {
     expect(metrics).toContain(name);
   }
   expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);

@@ -118,6 +118,11 @@ export class InferenceDispatcher {
     r.queuedRemote = counts.reduce((a, b) => a + b, 0);
   }
 
+  /** Re-reads live workers, their adapters and queue depth now (readiness checks). */
+  async refresh(baseModelId: string): Promise<void> {
+    await this.refreshOne(baseModelId, this.routingFor(baseModelId));
+  }
+
   /** Live engine workers of a base model (for /readyz and /metrics). */
   liveWorkers(baseModelId: string): number {
     return this.routingFor(baseModelId).resident.size;
