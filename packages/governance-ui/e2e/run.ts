@@ -258,6 +258,10 @@ async function main() {
     await waitMined(page, 'Release grant #0');
     const openAfter = await contract('OpenToken', c.OpenToken, provider).getFunction('balanceOf')(user);
     assert.ok(openAfter > openBefore, 'release paid OPEN');
+    // Any beneficiary's grants: anvil #1 holds a team grant still inside its 12-month cliff.
+    await page.getByLabel('Beneficiary address').fill(anvil.accounts[1]!.address);
+    await page.getByRole('heading', { name: 'Grant #1 · team' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Release grant #1' }).isDisabled(), true, 'nothing vested before the cliff');
     await shot(page, '08-token');
     await runAxe(page, 'token', axeResults);
     log('released vested OPEN');

@@ -1,6 +1,6 @@
 import { computeSupplySchedule } from '@openledger/sdk';
-import { decodeBytes32String } from 'ethers';
-import { useMemo } from 'react';
+import { decodeBytes32String, getAddress, isAddress } from 'ethers';
+import { useMemo, useState } from 'react';
 import { isDeployed, useApp } from '../app-context.js';
 import { formatCompact, formatDate, formatOpen } from '../format.js';
 import { distributionFromDeployment } from '../token/distribution-from-deployment.js';
@@ -8,7 +8,6 @@ import { TxStatus } from '../tx/TxStatus.js';
 import { useTransaction } from '../tx/use-transaction.js';
 import { LineChart } from '../ui/LineChart.js';
 import { NotDeployed } from '../ui/NotDeployed.js';
-import { RequireWallet } from '../ui/RequireWallet.js';
 import { useAsync } from '../use-async.js';
 import { useWallet } from '../wallet/wallet-context.js';
 
@@ -70,17 +69,16 @@ function SupplyCharts() {
   );
 }
 
-function MyGrants() {
+function Grants({ beneficiary }: { beneficiary: string }) {
   const { contracts, provider, refreshKey } = useApp();
   const wallet = useWallet();
   const tx = useTransaction();
   const grants = useAsync(async () => {
-    if (!wallet.account) return [];
     const vesting = contracts.TokenVesting;
     const [count, latest] = await Promise.all([vesting.grantCount(), provider.getBlock('latest')]);
     const now = latest!.timestamp;
     const all = await Promise.all(Array.from({ length: Number(count) }, (_, i) => vesting.grant(i).then((g) => ({ id: i, g }))));
-    const mine = all.filter(({ g }) => g.beneficiary.toLowerCase() === wallet.account!.toLowerCase());
+    const mine = all.filter(({ g }) => g.beneficiary.toLowerCase() === beneficiary.toLowerCase());
     return Promise.all(
       mine.map(async ({ id, g }) => ({
         id,
@@ -101,10 +99,10 @@ function MyGrants() {
         revokedAt: Number(g.revokedAt),
       })),
     );
-  }, [wallet.account, refreshKey]);
+  }, [beneficiary, refreshKey]);
   if (grants.error) return <p role="alert">Cannot read grants: {grants.error}</p>;
   if (!grants.data) return <p role="status">Loading grants…</p>;
-  if (grants.data.length === 0) return <p>This account has no vesting grant.</p>;
+  if (grants.data.length === 0) return <p>{beneficiary} has no vesting grant.</p>;
   return (
     <>
       <ul className="cards" style={{ listStyle: 'none', padding: 0 }}>
@@ -128,13 +126,39 @@ function MyGrants() {
               <dt>Fully vested</dt>
               <dd>{formatDate(g.end)}</dd>
             </dl>
-            <button type="button" disabled={g.releasable === 0n || tx.pending} onClick={() => void tx.run([{ label: `Release grant #${g.id}`, send: () => wallet.write!.TokenVesting.release(g.id) }])}>
+            {!wallet.ready && <p className="muted">Connect a wallet to release (anyone may release; the OPEN goes to the beneficiary).</p>}
+            <button type="button" disabled={g.releasable === 0n || tx.pending || !wallet.ready} onClick={() => void tx.run([{ label: `Release grant #${g.id}`, send: () => wallet.write!.TokenVesting.release(g.id) }])}>
               Release grant #{g.id}
             </button>
           </li>
         ))}
       </ul>
       <TxStatus state={tx.state} />
+    </>
+  );
+}
+
+function GrantLookup() {
+  const wallet = useWallet();
+  const [typed, setTyped] = useState('');
+  const beneficiary = typed.trim() ? (isAddress(typed.trim()) ? getAddress(typed.trim()) : undefined) : wallet.account;
+  return (
+    <>
+      <label htmlFor="beneficiary">Beneficiary address</label>
+      <input
+        id="beneficiary"
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        placeholder={wallet.account ?? '0x…'}
+        autoComplete="off"
+        spellCheck={false}
+        aria-describedby="beneficiary-hint"
+        aria-invalid={typed.trim() && !beneficiary ? true : undefined}
+      />
+      <small id="beneficiary-hint" className="muted" style={{ display: 'block' }}>
+        {typed.trim() && !beneficiary ? 'Enter a 0x address (40 hex digits).' : 'Empty = the connected account.'}
+      </small>
+      {beneficiary ? <Grants beneficiary={beneficiary} /> : !typed.trim() && <p className="muted">Connect a wallet or enter an address to see its grants.</p>}
     </>
   );
 }
@@ -146,11 +170,9 @@ export default function TokenPage() {
       <h1 id="token-title">Token &amp; vesting</h1>
       <h2>Supply</h2>
       <SupplyCharts />
-      <h2>Your vesting grants</h2>
+      <h2>Vesting grants</h2>
       {isDeployed(config, 'TokenVesting') ? (
-        <RequireWallet action="see your grants and release vested OPEN">
-          <MyGrants />
-        </RequireWallet>
+        <GrantLookup />
       ) : (
         <NotDeployed name="TokenVesting" />
       )}
