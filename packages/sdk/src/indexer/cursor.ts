@@ -3,12 +3,15 @@ export interface BlockRef {
   number: number;
   hash: string;
   parentHash: string;
+  /** True when the block delivered logs. */
+  logs?: boolean;
 }
 
 /**
  * Where the indexer stands; JSON-serializable so a service keeps it in one row of its own table.
- * Blocks ≤ `lastBlock` are delivered; blocks ≤ `finalizedBlock` are final; `unfinalized` holds the
- * delivered blocks above `finalizedBlock` that were fetched with their hashes (for reorg checks).
+ * Blocks ≤ `lastBlock` are delivered; blocks ≤ `finalizedBlock` are final; `unfinalized` holds, for
+ * reorg checks, the hashes of the blocks above the finalized one that delivered logs, of the newest
+ * block, and of one anchor at or below the finalized block — a few entries, not one per block.
  */
 export interface IndexerCursor {
   chainId: number;

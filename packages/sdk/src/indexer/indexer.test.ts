@@ -4,6 +4,7 @@ import { startAnvil, type AnvilInstance } from '../testing.js';
 import { blockEndCheckpoint, decodeCheckpoint } from './checkpoint.js';
 import { MemoryCursorStore } from './cursor.js';
 import { createIndexer, type IndexerOptions } from './indexer.js';
+import { ReorgTooDeepError } from '../errors.js';
 import type { IndexerEvent } from './types.js';
 import { NOTE_ABI, deployNoteContract, emitNote, mine } from './note-contract.test-helpers.js';
 
@@ -192,6 +193,35 @@ test('start() follows new blocks until stop()', async () => {
   while (!mirror.values().includes(77n) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await indexer.stop();
   expect(mirror.values()).toEqual([77n]);
+});
+
+test('keeps the cursor small: only blocks with logs, the newest block and the finalized anchor', async () => {
+  const store = new MemoryCursorStore();
+  const mirror = new Mirror();
+  const indexer = makeIndexer(store, mirror, { startBlock: (await head()) + 1 });
+  await emitNote(wallet, note, 301n);
+  await mine(provider, 30);
+  await emitNote(wallet, note, 302n);
+  await mine(provider, 30);
+  await indexer.syncToHead();
+  const cursor = (await store.load())!;
+  expect(cursor.unfinalized.length).toBeLessThanOrEqual(3);
+  expect(cursor.unfinalized.at(-1)!.number).toBe(cursor.lastBlock);
+  expect(mirror.values()).toEqual([301n, 302n]);
+});
+
+test('a reorg below the finalized block stops the indexer with ReorgTooDeepError', async () => {
+  const snapshot = await anvil.rpc<string>('evm_snapshot');
+  const start = (await head()) + 1;
+  await emitNote(wallet, note, 401n);
+  await mine(provider, 6);
+  const store = new MemoryCursorStore();
+  const indexer = makeIndexer(store, new Mirror(), { startBlock: start, finalityBlocks: 2 });
+  // deliver block by block so the finalized anchor is a block the indexer saw with its hash
+  await indexer.syncToHead();
+  await anvil.rpc('evm_revert', [snapshot]);
+  await mine(provider, 10);
+  await expect(indexer.syncOnce()).rejects.toThrow(ReorgTooDeepError);
 });
 
 test('refuses a cursor stored for another chain', async () => {

@@ -263,7 +263,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     let state = current;
     const blocks = [...byBlock.entries()].sort((a, b) => a[0] - b[0]);
     // headers (for timestamps) fetched together: ethers sends them as JSON-RPC batches
-    const headers = await Promise.all(blocks.map(([number]) => getBlock(number)));
+    const [anchor, ...headers] = await Promise.all([getBlock(to), ...blocks.map(([number]) => getBlock(number))]);
+    if (!anchor) throw new ChainMovedError();
     for (let i = 0; i < blocks.length; i++) {
       const [number, logs] = blocks[i]!;
       const header = headers[i];
@@ -272,7 +273,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
       await commit({ type: 'block', block: header, logs, cursor: state });
     }
     if (state.lastBlock < to) state = { ...state, lastBlock: to, finalizedBlock: to };
-    await commit({ type: 'finalize', blockNumber: to, checkpoint: blockEndCheckpoint(to), cursor: { ...state, unfinalized: [] } });
+    // the range's last block is the anchor a later reorg below the finalized block is detected against
+    const anchorRef: BlockRef = { number: anchor.number, hash: anchor.hash, parentHash: anchor.parentHash };
+    await commit({ type: 'finalize', blockNumber: to, checkpoint: blockEndCheckpoint(to), cursor: { ...state, unfinalized: [anchorRef] } });
   }
 
   async function realtime(current: IndexerCursor, toBlock: number): Promise<void> {
@@ -297,7 +300,13 @@ export function createIndexer(options: IndexerOptions): Indexer {
     let state = current;
     for (const header of headers as IndexedBlock[]) {
       const ref: BlockRef = { number: header.number, hash: header.hash, parentHash: header.parentHash };
-      state = { ...state, lastBlock: header.number, unfinalized: [...state.unfinalized, ref] };
+      if (byBlock.has(header.number)) ref.logs = true;
+      // Keep refs sparse: blocks that delivered logs, the newest block (the parent of the next one)
+      // and the finalized anchor. A walk-back then finds an ancestor at or below the fork point,
+      // and re-delivery from there is idempotent.
+      const newest = state.unfinalized.at(-1);
+      const kept = newest && !newest.logs && newest.number > state.finalizedBlock ? state.unfinalized.slice(0, -1) : state.unfinalized;
+      state = { ...state, lastBlock: header.number, unfinalized: [...kept, ref] };
       const logs = byBlock.get(header.number);
       if (logs) await commit({ type: 'block', block: header, logs, cursor: state });
     }
@@ -311,12 +320,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
     const current = cursor!;
     const finalized = Math.min(current.lastBlock, head - finalityBlocks);
     if (finalized <= current.finalizedBlock) return;
+    let anchor = finalized;
+    for (const ref of current.unfinalized) if (ref.number <= finalized) anchor = ref.number;
     await commit({
       type: 'finalize',
       blockNumber: finalized,
       checkpoint: blockEndCheckpoint(finalized),
-      // keep the finalized block itself as the anchor a deep reorg is detected against
-      cursor: { ...current, finalizedBlock: finalized, unfinalized: current.unfinalized.filter((ref) => ref.number >= finalized) },
+      // keep the newest block at or below the finalized one as the anchor a deep reorg is detected against
+      cursor: { ...current, finalizedBlock: finalized, unfinalized: current.unfinalized.filter((ref) => ref.number >= anchor) },
     });
   }
 
