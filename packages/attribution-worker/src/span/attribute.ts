@@ -12,7 +12,7 @@ export interface SpanParams {
   maxQueryTokens: number;
 }
 
-export const DEFAULT_SPAN_PARAMS: SpanParams = { minSpanTokens: 4, maxOccurrences: 1024, includePrompt: false, maxQueryTokens: 8192 };
+export const DEFAULT_SPAN_PARAMS: SpanParams = { minSpanTokens: 8, maxOccurrences: 256, includePrompt: false, maxQueryTokens: 8192 };
 
 /** 2^16: fixed-point scale of span weights. */
 export const WEIGHT_SCALE = 65536n;
@@ -108,12 +108,20 @@ export function attributeSpans(
       for (let s = 0; s < corpus.length; s++) {
         const segment = corpus[s]!;
         const [lo, hi] = ranges[s]!;
-        for (let k = lo; k < hi; k++) {
-          const c = segment.contributions[segment.contributionAt(segment.saAt(k))]!;
+        if (hi === lo) continue;
+        // Contribution index of every occurrence, sorted, then counted per run.
+        const owners = new Int32Array(hi - lo);
+        for (let k = lo; k < hi; k++) owners[k - lo] = segment.contributionAt(segment.saAt(k));
+        owners.sort();
+        for (let a = 0; a < owners.length; ) {
+          let b = a + 1;
+          while (b < owners.length && owners[b] === owners[a]) b++;
+          const c = segment.contributions[owners[a]!]!;
           const who = c.contributor.toLowerCase();
           let m = byContributor.get(who);
           if (!m) byContributor.set(who, (m = new Map()));
-          m.set(c.contributionId, (m.get(c.contributionId) ?? 0) + 1);
+          m.set(c.contributionId, (m.get(c.contributionId) ?? 0) + (b - a));
+          a = b;
         }
       }
       const perContributor = weight / BigInt(byContributor.size);

@@ -46,7 +46,8 @@ export class BuildPool {
         };
         worker.once('message', onMessage);
         worker.once('error', onError);
-        worker.postMessage(input);
+        const packed = pack(input);
+        worker.postMessage(packed, [packed.tokens.buffer as ArrayBuffer]);
       });
     } finally {
       const next = this.waiting.shift();
@@ -58,6 +59,39 @@ export class BuildPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Records of a build job in one fresh buffer (a subarray would clone its whole parent buffer). */
+export interface PackedInput {
+  meta: Array<Omit<ContributionTokens, 'records'> & { recordLengths: number[] }>;
+  tokens: Uint32Array;
+}
+
+export function pack(input: ContributionTokens[]): PackedInput {
+  let n = 0;
+  for (const c of input) for (const r of c.records) n += r.length;
+  const tokens = new Uint32Array(n);
+  let at = 0;
+  const meta = input.map(({ records, ...rest }) => {
+    for (const r of records) {
+      tokens.set(r, at);
+      at += r.length;
+    }
+    return { ...rest, recordLengths: records.map((r) => r.length) };
+  });
+  return { meta, tokens };
+}
+
+export function unpack({ meta, tokens }: PackedInput): ContributionTokens[] {
+  let at = 0;
+  return meta.map(({ recordLengths, ...rest }) => ({
+    ...rest,
+    records: recordLengths.map((len) => {
+      const r = tokens.subarray(at, at + len);
+      at += len;
+      return r;
+    }),
+  }));
 }
 
 function tsxApi(): string {

@@ -1,9 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { buildSegmentData, type ContributionTokens } from './segment.js';
+import { unpack, type PackedInput } from './build-pool.js';
+import { buildSegmentData } from './segment.js';
 
-parentPort!.on('message', (input: ContributionTokens[]) => {
+parentPort!.on('message', (input: PackedInput) => {
   try {
-    const data = buildSegmentData(input);
+    const data = buildSegmentData(unpack(input));
     parentPort!.postMessage({ ok: true, data }, [
       data.tokens.buffer,
       data.sa.buffer,

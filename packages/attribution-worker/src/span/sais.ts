@@ -9,7 +9,8 @@ export function buildSuffixArray(text: Text, alphabetSize: number): Int32Array {
   const n = text.length;
   const sa = new Int32Array(n);
   if (n === 0) return sa;
-  sais(text, sa, n, alphabetSize);
+  // One element type in every recursion level keeps the hot loops monomorphic.
+  sais(text instanceof Int32Array ? text : Int32Array.from(text), sa, n, alphabetSize);
   return sa;
 }
 
@@ -29,7 +30,7 @@ function bucketEnds(counts: Int32Array, out: Int32Array): void {
   }
 }
 
-function sais(T: Text, SA: Int32Array, n: number, K: number): void {
+function sais(T: Int32Array, SA: Int32Array, n: number, K: number): void {
   if (n === 1) {
     SA[0] = 0;
     return;

@@ -125,7 +125,7 @@ export function buildSegmentData(input: ContributionTokens[]): SegmentData {
   const V = vocabList.length;
   const counts = new Uint32Array(V);
   for (let i = 0; i < slots; i++) if (text[i]! > 0) counts[text[i]! - 1]!++;
-  const sa32 = buildSuffixArray(V < 0xffff ? Uint16Array.from(text) : text, V + 1);
+  const sa32 = buildSuffixArray(new Int32Array(text.buffer, text.byteOffset, text.length), V + 1);
   const separators = slots - countNonZero(text);
   const entries = slots - separators;
   const sa = new Uint8Array(entries * 3);
