@@ -160,27 +160,28 @@ async function main() {
     await runAxe(page, 'account', axeResults);
     log('wrapped and delegated');
 
-    // The minimum-stake form encodes updateDatanet against the datanet's current metadata.
+    // A two-call proposal: datanet 1's minimum stake → 250 OPEN (updateDatanet keeps its metadata URI)
+    // and the settlement challenge window → 7200 s.
     await page.goto(`${url}#/proposals/new`);
     await page.getByLabel('What to change').selectOption('minStake');
     await page.getByLabel('Datanet id').fill('1');
     await page.getByLabel('New minimum stake (OPEN)').fill('250');
     await page.getByRole('button', { name: 'Preview calls' }).click();
     await page.getByTestId('preview-call').filter({ hasText: 'updateDatanet' }).filter({ hasText: 'minStake=250000000000000000000' }).filter({ hasText: 'ipfs://medical-qa' }).waitFor();
-
-    // Propose a parameter change: the settlement challenge window → 7200 s.
+    await page.getByRole('button', { name: 'Add this call' }).click();
     await page.getByLabel('What to change').selectOption('challengeWindow');
     await page.getByLabel('Challenge window (seconds)').fill('7200');
-    await page.getByLabel('Title').fill('Shorten the challenge window to two hours');
+    await page.getByRole('button', { name: 'Add this call' }).click();
+    await page.getByTestId('added-call').nth(1).filter({ hasText: 'setChallengeWindow' }).waitFor();
+    await page.getByLabel('Title').fill('Shorten the challenge window to two hours, raise the Medical QA minimum stake');
     await page.getByLabel('Description').fill('Rewards become claimable sooner; the guardian still has two hours to revoke a bad root.');
-    await page.getByRole('button', { name: 'Preview calls' }).click();
-    await page.getByTestId('preview-call').filter({ hasText: 'setChallengeWindow' }).waitFor();
     await runAxe(page, 'new-proposal', axeResults);
     await shot(page, '03-new-proposal');
     await page.getByRole('button', { name: 'Submit proposal' }).click();
     await page.waitForURL(/#\/proposals\/\d+$/, { timeout: 30_000 });
     await page.getByTestId('proposal-state').filter({ hasText: 'Pending' }).waitFor();
     await page.getByTestId('decoded-call').filter({ hasText: 'AttributionSettlement' }).filter({ hasText: 'window = 7200' }).waitFor();
+    await page.getByTestId('decoded-call').filter({ hasText: 'DatanetRegistry' }).filter({ hasText: 'minStake = 250000000000000000000' }).waitFor();
     const proposalUrl = page.url();
     log(`proposed: ${proposalUrl}`);
 
@@ -223,7 +224,10 @@ async function main() {
     await shot(page, '06-executed');
     const window = await contract('AttributionSettlement', c.AttributionSettlement, provider).getFunction('challengeWindow')();
     assert.equal(window, 7200n, 'the executed proposal changed the challenge window on chain');
-    log('executed: challengeWindow is now 7200 s');
+    const datanet = await contract('DatanetRegistry', c.DatanetRegistry, provider).getFunction('datanet')(1);
+    assert.equal(datanet.minStake, parseUnits('250', 18), 'the executed proposal changed the minimum stake');
+    assert.equal(datanet.metadataURI, 'ipfs://medical-qa');
+    log('executed: challengeWindow is now 7200 s, Medical QA minimum stake 250 OPEN');
 
     await page.goto(`${url}#/proposals`);
     await page.getByTestId('proposal-state').filter({ hasText: 'Executed' }).waitFor();
@@ -232,7 +236,7 @@ async function main() {
     // Datanets and models from the chain.
     await page.goto(`${url}#/data`);
     const datanetRow = page.getByRole('row').filter({ hasText: 'Medical QA' });
-    await datanetRow.filter({ hasText: '100 OPEN' }).filter({ hasText: '500 OPEN' }).waitFor();
+    await datanetRow.filter({ hasText: '250 OPEN' }).filter({ hasText: '500 OPEN' }).waitFor();
     await page.getByRole('button', { name: 'Medical QA' }).click();
     await page.getByRole('row').filter({ hasText: 'Pending' }).filter({ hasText: '10' }).first().waitFor();
     await page.getByRole('row').filter({ hasText: 'med-lora' }).filter({ hasText: '0.002 OPEN' }).filter({ hasText: 'tiny-base' }).waitFor();

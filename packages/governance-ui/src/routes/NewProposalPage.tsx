@@ -45,6 +45,33 @@ function Field({ name, label, fields, set, hint }: { name: string; label: string
   );
 }
 
+function CallList({ title, actions, testId, onRemove }: { title: string; actions: ProposalAction[]; testId: string; onRemove?(index: number): void }) {
+  const { config } = useApp();
+  return (
+    <div>
+      <h2>{title}</h2>
+      <ol>
+        {actions.map((a, i) => {
+          const call = decodeCall(config.deployment, a.target, a.value, a.calldata);
+          return (
+            <li key={i} data-testid={testId}>
+              <strong>{call.contract ?? a.target}</strong>.<code>{call.signature ?? a.calldata.slice(0, 10)}</code> {call.args.map((x) => `${x.name}=${x.value}`).join(', ')}
+              {onRemove && (
+                <>
+                  {' '}
+                  <button type="button" className="secondary" onClick={() => onRemove(i)}>
+                    Remove<span className="visually-hidden"> call {i + 1}</span>
+                  </button>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
 export default function NewProposalPage() {
   const { config, contracts, refreshKey } = useApp();
   const wallet = useWallet();
@@ -54,6 +81,8 @@ export default function NewProposalPage() {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string>();
   const [actions, setActions] = useState<ProposalAction[]>([]);
+  /** Calls added with "Add this call"; when there are any, the proposal is exactly these. */
+  const [added, setAdded] = useState<ProposalAction[]>([]);
   const tx = useTransaction();
   const set = (name: string, value: string) => setFields((f) => ({ ...f, [name]: value }));
 
@@ -109,21 +138,31 @@ export default function NewProposalPage() {
     }
   };
 
-  const preview = async () => {
+  const tryBuild = async (): Promise<ProposalAction[] | undefined> => {
     setError(undefined);
     try {
-      const built = await build();
-      setActions(built);
-      return built;
+      return await build();
     } catch (e) {
-      setActions([]);
       setError((e as Error).message);
       return undefined;
     }
   };
 
+  const preview = async () => {
+    const built = await tryBuild();
+    setActions(built ?? []);
+    return built;
+  };
+
+  const addCall = async () => {
+    const built = await tryBuild();
+    if (!built) return;
+    setAdded((list) => [...list, ...built]);
+    setActions([]);
+  };
+
   const submit = async () => {
-    const built = await preview();
+    const built = added.length > 0 ? added : await preview();
     if (!built) return;
     if (!title.trim()) return setError('Title: give the proposal a title');
     const description = `# ${title.trim()}\n\n${body.trim()}`;
@@ -195,6 +234,21 @@ export default function NewProposalPage() {
               </div>
             </>
           )}
+          <div className="row">
+            <button type="button" className="secondary" onClick={() => void preview()}>
+              Preview calls
+            </button>
+            <button type="button" className="secondary" onClick={() => void addCall()}>
+              Add this call
+            </button>
+          </div>
+          {actions.length > 0 && <CallList title="It will call" actions={actions} testId="preview-call" />}
+          {added.length > 0 && (
+            <>
+              <CallList title={`Calls in this proposal (${added.length})`} actions={added} testId="added-call" onRemove={(i) => setAdded((list) => list.filter((_, j) => j !== i))} />
+              <p className="muted">The proposal makes exactly these calls, in this order.</p>
+            </>
+          )}
           <label htmlFor="title">Title</label>
           <input id="title" value={title} onChange={(e) => setTitle(e.target.value)} />
           <label htmlFor="body">Description</label>
@@ -205,30 +259,11 @@ export default function NewProposalPage() {
             </p>
           )}
           <div className="row">
-            <button type="button" className="secondary" onClick={() => void preview()}>
-              Preview calls
-            </button>
             <button type="submit" disabled={tx.pending}>
               Submit proposal
             </button>
           </div>
         </form>
-        {actions.length > 0 && (
-          <>
-            <h2>It will call</h2>
-            <ol>
-              {actions.map((a, i) => {
-                const call = decodeCall(config.deployment, a.target, a.value, a.calldata);
-                return (
-                  <li key={i} data-testid="preview-call">
-                    <strong>{call.contract ?? a.target}</strong>.<code>{call.signature ?? a.calldata.slice(0, 10)}</code>{' '}
-                    {call.args.map((x) => `${x.name}=${x.value}`).join(', ')}
-                  </li>
-                );
-              })}
-            </ol>
-          </>
-        )}
         <TxStatus state={tx.state} />
       </RequireWallet>
     </section>
