@@ -75,7 +75,9 @@ export async function startAnvil(group, config, log) {
   await mkdir(dirname(config.anvil.stateFile), { recursive: true });
   await guardStateFile(config.anvil.stateFile, log);
   const restored = existsSync(config.anvil.stateFile);
+  // anvil prints every RPC call: that goes to .data/logs/anvil.log only, not the console
   const handle = group.start('anvil', anvilBinary(config.root, config.anvil.bin), config.anvil.args, {
+    echo: false,
     onExit: ({ code, signal, tail }) => group.onUnexpectedExit?.('anvil', code ?? signal, tail),
   });
   await waitFor('anvil', async () => Number(await rpc(config.urls.rpc, 'eth_chainId')) === config.chainId, { handle, timeoutMs: 60_000 });

@@ -20,8 +20,11 @@ export class ProcessGroup {
     });
   }
 
-  /** Starts `command` and returns a handle; `onExit` is called if it dies while the stack runs. */
-  start(name, command, args, { cwd, env, onExit } = {}) {
+  /**
+   * Starts `command` and returns a handle; `onExit` is called if it dies while the stack runs. Output
+   * goes to `<logDir>/<name>.log` and, with `echo` and unless quiet, to the console with a prefix.
+   */
+  start(name, command, args, { cwd, env, onExit, echo = true } = {}) {
     const color = COLORS[this.children.length % COLORS.length];
     const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,7 +35,7 @@ export class ProcessGroup {
       stream.on('data', (chunk) => {
         log.write(chunk);
         tail = (tail + chunk.toString()).slice(-4000);
-        if (this.quiet) return;
+        if (this.quiet || !echo) return;
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) process.stdout.write(prefix + line + '\n');
