@@ -95,6 +95,7 @@ export async function jsonRpc<T>(rpcUrl: string, method: string, params: unknown
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method, params }),
+    signal: AbortSignal.timeout(30_000),
   });
   const body = (await response.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new AnvilError(`${method}: ${body.error.message}`);
