@@ -1,5 +1,8 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { getAddress, parseEther, Wallet } from 'ethers';
+import { formatUnits, getAddress, parseEther, Wallet } from 'ethers';
+// The contributor CLI's rewards commands, exercised against this package's proof API (test-only import).
+import { rewardsClaim } from '../../cli/src/commands/rewards-claim.js';
+import { rewardsStatus } from '../../cli/src/commands/rewards-status.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { Attributor } from '../src/attributor.js';
@@ -137,10 +140,19 @@ describe('end to end on anvil: usage events → epoch settlement → claims', ()
       expectedB.toString(),
       (expectedB + parseEther('0.5')).toString(),
     ]);
-    const proofB = (await app.inject({ method: 'GET', url: `/v1/rewards/${B.address}/proof?epoch=2` })).json();
+    // The contributor CLI (openledger rewards status / claim) against the running proof API.
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const out: string[] = [];
+    const io = { env: {}, stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true } };
+    const common = ['--rewards-url', address, '--rpc-url', fx.anvil.rpcUrl, '--private-key', fx.anvil.accounts[9]!.privateKey];
+    await rewardsStatus.run([B.address, ...common], io);
+    expect(out.join('')).toContain(formatUnits(expectedB + parseEther('0.5'), 18));
     const before = await fx.contracts.OpenToken.balanceOf(B.address);
-    await (await claimer.sendTransaction({ to: proofB.claim.to, data: proofB.claim.data })).wait();
+    await rewardsClaim.run([B.address, ...common], io);
     expect((await fx.contracts.OpenToken.balanceOf(B.address)) - before).toBe(parseEther('0.5'));
+    await rewardsClaim.run([B.address, ...common], io);
+    expect(out.join('')).toMatch(/nothing to claim/);
+    await expect(rewardsClaim.run(['0x1234', ...common], io)).rejects.toThrow(/<account>/);
     const epochsList = (await app.inject({ method: 'GET', url: '/v1/epochs' })).json();
     expect(epochsList.epochs.map((e: { state: string; chainEpoch: number }) => [e.state, e.chainEpoch])).toEqual([
       ['done', 2],
