@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { hashFile } from './engine/runtime/adapter-store.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { JsonRpcProvider } from 'ethers';
 import type { Redis } from 'ioredis';
@@ -72,7 +74,8 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
   const metrics = new Metrics();
   const dispatcher = new InferenceDispatcher({ redisUrl: config.redisUrl, prefix: config.queuePrefix, maxQueueDepth: config.maxQueueDepth, requestTimeoutMs: config.requestTimeoutMs });
   await dispatcher.start();
-  const catalog = new ModelCatalog(database.db, new Set([config.engine.baseModelId]));
+  const localBaseSha = existsSync(config.engine.baseModelPath) ? await hashFile(config.engine.baseModelPath) : undefined;
+  const catalog = new ModelCatalog(database.db, new Map([[config.engine.baseModelId, localBaseSha]]), 5_000, (m) => app.log.error(m));
   const ctx: GatewayContext = {
     config,
     db: database.db,

@@ -41,13 +41,22 @@ export class ModelCatalog {
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly servedBaseModels: Set<string>, private readonly maxAgeMs = 5_000) {}
+  /**
+   * @param servedBaseModels base model id → sha256 of the local GGUF the engines load (undefined: file not on
+   * this host, trust the engines' host). A base whose on-chain hash differs is not served, nor its adapters.
+   */
+  constructor(private readonly db: Db, private readonly servedBaseModels: Map<string, string | undefined>, private readonly maxAgeMs = 5_000, private readonly onMismatch?: (msg: string) => void) {}
 
   async reload(): Promise<void> {
     const [bases, rows] = await Promise.all([this.db.select().from(baseModels), this.db.select().from(adapters)]);
     const next = new Map<string, CatalogModel>();
     for (const b of bases) {
       if (b.delisted || !this.servedBaseModels.has(b.id)) continue;
+      const local = this.servedBaseModels.get(b.id);
+      if (local !== undefined && local !== strip0x(b.fileHash)) {
+        this.onMismatch?.(`base model ${b.id}: local file sha256 ${local} differs from the registered ${strip0x(b.fileHash)}; not served`);
+        continue;
+      }
       next.set(`base-${b.id}`, { kind: 'base', modelName: `base-${b.id}`, id: b.id, owner: b.owner as `0x${string}`, name: b.name, sha256: strip0x(b.fileHash) });
     }
     for (const a of rows) {
