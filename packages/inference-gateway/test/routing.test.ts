@@ -11,6 +11,7 @@ import { loadConfig, type GatewayConfig } from '../src/config.js';
 import { adapters, baseModels } from '../src/db/schema.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
 import { InferenceWorker } from '../src/workers/inference-worker.js';
+import { InferenceDispatcher } from '../src/services/dispatcher.js';
 import { createEngineFixtures, sha256Hex, type EngineFixtures } from '../src/testing/fixtures.js';
 import { readFile } from 'node:fs/promises';
 
@@ -69,4 +70,18 @@ test('an adapter goes to the engine worker where it is already loaded', async ()
   expect(stats.reduce((s, x) => s + x.adapterLoads, 0)).toBe(1);
   expect(stats.map((s) => s.adapterCacheHits).sort()).toEqual([0, 6]);
   expect(await app.ctx.dispatcher.liveWorkers('1')).toBe(2);
+});
+
+test('a request past its deadline fails with timeout and is cancelled in the engine', async () => {
+  const impatient = new InferenceDispatcher({ redisUrl: config.redisUrl, prefix: config.queuePrefix, maxQueueDepth: 10, requestTimeoutMs: 40 });
+  await impatient.start();
+  try {
+    const started = performance.now();
+    await expect(impatient.dispatch('1', { requestId: `slow-${Date.now()}`, prompt: 'go on', adapters: [], maxTokens: 240 })).rejects.toMatchObject({ code: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    // the engines stay usable
+    expect((await complete('adapter-2')).statusCode).toBe(200);
+  } finally {
+    await impatient.close();
+  }
 });
