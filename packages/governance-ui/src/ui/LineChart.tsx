@@ -17,7 +17,7 @@ export interface LineChartProps {
 }
 
 const W = 640;
-const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 72, right: 12, top: 12, bottom: 28 };
 
 function ticks(min: number, max: number, count: number): number[] {
   if (max === min) return [min];
@@ -65,8 +65,8 @@ export function LineChart({ title, series, formatX, formatY, step = false, heigh
             </text>
           </g>
         ))}
-        {ticks(xMin, xMax, 4).map((t) => (
-          <text key={`x${t}`} x={sx(t)} y={height - 8} textAnchor="middle" className="tick">
+        {ticks(xMin, xMax, 4).map((t, i, all) => (
+          <text key={`x${t}`} x={sx(t)} y={height - 8} textAnchor={i === 0 && all.length > 1 ? 'start' : i === all.length - 1 && all.length > 1 ? 'end' : 'middle'} className="tick">
             {formatX(t)}
           </text>
         ))}
