@@ -24,7 +24,7 @@ CREATE TABLE "attribution"."collections" (
 	"contributors_part" numeric(78, 0),
 	"tx_hash" text,
 	"error" text,
-	CONSTRAINT "collections_epoch_payer_model_owner_pk" PRIMARY KEY("epoch","payer","model_owner")
+	CONSTRAINT "collections_epoch_payer_operator_model_owner_pk" PRIMARY KEY("epoch","payer","operator","model_owner")
 );
 --> statement-breakpoint
 CREATE TABLE "attribution"."contributions" (

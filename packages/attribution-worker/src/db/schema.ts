@@ -77,7 +77,7 @@ export const epochs = attribution.table('epochs', {
 
 export type CollectionStatus = 'pending' | 'sending' | 'done' | 'failed';
 
-/** One FeeEscrow.collect per (epoch, payer, model owner): the sum of that payer's fees for that owner. */
+/** One FeeEscrow.collect per (epoch, payer, operator, model owner): the sum of that payer's fees for that owner. */
 export const collections = attribution.table(
   'collections',
   {
@@ -98,7 +98,7 @@ export const collections = attribution.table(
     txHash: text('tx_hash'),
     error: text('error'),
   },
-  (t) => [primaryKey({ columns: [t.epoch, t.payer, t.modelOwner] })],
+  (t) => [primaryKey({ columns: [t.epoch, t.payer, t.operator, t.modelOwner] })],
 );
 
 /** Signed transactions stored before they are broadcast, so a restarted worker re-sends the same one. */

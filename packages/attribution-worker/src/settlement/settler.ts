@@ -161,8 +161,8 @@ export class Settler {
       .where(and(eq(collections.epoch, epoch), inArray(collections.status, ['pending', 'sending'])))
       .orderBy(asc(collections.payer), asc(collections.modelOwner));
     for (const c of open) {
-      const key = `collect:${epoch}:${c.payer}:${c.modelOwner}`;
-      const where = and(eq(collections.epoch, epoch), eq(collections.payer, c.payer), eq(collections.modelOwner, c.modelOwner));
+      const key = `collect:${epoch}:${c.payer}:${c.operator}:${c.modelOwner}`;
+      const where = and(eq(collections.epoch, epoch), eq(collections.payer, c.payer), eq(collections.operator, c.operator), eq(collections.modelOwner, c.modelOwner));
       let receipt: TransactionReceipt | null = null;
       if (c.status === 'sending') receipt = await sender.resume(key);
       if (!receipt && c.status === 'sending' && c.spentBefore !== null) {
