@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './deployment.js';
 export * from './chains.js';
 export * from './contracts.js';
+export * from './revert.js';
 export * from './generated/abis.js';
 export type * from './generated/types/index.js';
 export * from './eip712/index.js';

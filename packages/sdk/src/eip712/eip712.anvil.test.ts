@@ -3,6 +3,7 @@ import { anvilChain, createProvider } from '../chains.js';
 import { connectDeployment, type DeployedContracts } from '../contracts.js';
 import type { Deployment } from '../deployment.js';
 import { recordHash, batchRoot } from '../merkle/index.js';
+import { decodeRevert } from '../revert.js';
 import { deployStack, startAnvil, type AnvilInstance } from '../testing.js';
 import {
   contributeTypedData,
@@ -87,9 +88,11 @@ test('a relayer submits a contribution with the contributor\'s Contribute signat
   expect(stored.batchRoot).toBe(root);
   await expect(submit()).rejects.toThrow(); // the nonce moved on: the same signature cannot be replayed
   const forged = await signTypedDataPayload(relayer, payload);
-  await expect(
-    asRelayer.DatanetRegistry.submitContributionFor(datanetId, root, 3, message.uri, contributor.address, message.deadline, forged),
-  ).rejects.toThrow();
+  const refused = await asRelayer.DatanetRegistry.submitContributionFor(datanetId, root, 3, message.uri, contributor.address, message.deadline, forged).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(decodeRevert(refused)).toMatchObject({ name: 'DatanetInvalidSignature', args: { contributor: contributor.address } });
 });
 
 test('FeeEscrow hashes a SpendingAuthorization to the digest this sdk computes', async () => {
