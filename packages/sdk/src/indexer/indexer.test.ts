@@ -224,6 +224,19 @@ test('a reorg below the finalized block stops the indexer with ReorgTooDeepError
   await expect(indexer.syncOnce()).rejects.toThrow(ReorgTooDeepError);
 });
 
+test('a log its ABI cannot decode stops the sync with an error naming it, nothing delivered', async () => {
+  const start = (await head()) + 1;
+  await emitNote(wallet, note, 501n);
+  const mirror = new Mirror();
+  // same signature Note(uint256), but declared indexed: the real log has no topic for it
+  const indexer = makeIndexer(new MemoryCursorStore(), mirror, {
+    startBlock: start,
+    sources: [{ name: 'Note', address: note, abi: ['event Note(uint256 indexed value)'] }],
+  });
+  await expect(indexer.syncOnce()).rejects.toThrow(/cannot decode Note.Note log 0 of tx 0x[0-9a-f]+ in block \d+/);
+  expect(mirror.events.filter((e) => e.type === 'block')).toEqual([]);
+});
+
 test('refuses a cursor stored for another chain', async () => {
   const store = new MemoryCursorStore({ chainId: 1, lastBlock: 5, finalizedBlock: 5, unfinalized: [] });
   await expect(makeIndexer(store, new Mirror()).syncOnce()).rejects.toThrow(/chain 1/);

@@ -178,7 +178,16 @@ export function createIndexer(options: IndexerOptions): Indexer {
     if (!topic0) return undefined;
     const handle = handles.get(`${log.address.toLowerCase()}:${topic0}`);
     if (!handle) return undefined;
-    const parsed = handle.iface.decodeEventLog(handle.fragment, log.data, log.topics);
+    let parsed;
+    try {
+      parsed = handle.iface.decodeEventLog(handle.fragment, log.data, log.topics);
+    } catch (error) {
+      // an ABI that no longer matches the contract: stop rather than mirror a gap
+      throw new IndexerError(
+        `cannot decode ${handle.source}.${handle.fragment.name} log ${num(log.logIndex)} of tx ${log.transactionHash} in block ${num(log.blockNumber)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     const args: Record<string, unknown> = {};
     handle.fragment.inputs.forEach((input, i) => {
       args[input.name || String(i)] = toPlain(parsed[i]);
