@@ -31,8 +31,8 @@ async function waitMined(page: Page, label: string) {
   const mined = page.locator('[data-tx="mined"]', { hasText: label });
   const failed = page.locator('[data-tx="failed"]');
   await Promise.race([
-    mined.first().waitFor({ timeout: 30_000 }),
-    failed.first().waitFor({ timeout: 30_000 }).then(async () => {
+    mined.first().waitFor({ timeout: 60_000 }),
+    failed.first().waitFor({ timeout: 60_000 }).then(async () => {
       throw new Error(`transaction "${label}" failed in the UI: ${await failed.first().innerText()}`);
     }),
   ]);
@@ -92,6 +92,8 @@ async function main() {
     const browser = await launchChromium();
     cleanup.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The machine is shared (2 cores, often loaded): generous waits; the suite's usual time is ~40 s.
+    page.setDefaultTimeout(60_000);
     cleanup.push(async () => {
       if (!passed) {
         await page.screenshot({ path: `${ARTIFACTS}failure.png`, fullPage: true }).catch(() => undefined);
@@ -276,6 +278,7 @@ async function main() {
     const walletScript = readFileSync(fileURLToPath(new URL('./injected-wallet.js', import.meta.url)), 'utf8');
     await walletContext.addInitScript({ content: `${walletScript}\ninstallInjectedWallet(${JSON.stringify({ rpcUrl: anvil.rpcUrl, account: injectedAccount })});` });
     const walletPage = await walletContext.newPage();
+    walletPage.setDefaultTimeout(60_000);
     walletPage.on('pageerror', (e) => consoleErrors.push(String(e)));
     await walletPage.goto(url);
     await walletPage.getByRole('button', { name: 'Connect E2E Wallet' }).click();
