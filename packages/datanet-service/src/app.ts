@@ -115,7 +115,7 @@ export async function buildApp(config: DatanetServiceConfig, deps: AppDeps = {})
 
   let relayWorker: Worker<RelayJob, SubmitResult> | undefined;
   if (deps.startRelayWorker !== false && chain.relayer) {
-    relayWorker = new Worker<RelayJob, SubmitResult>(RELAY_QUEUE, createSubmitContributionProcessor({ db: database.db, chain }), {
+    relayWorker = new Worker<RelayJob, SubmitResult>(RELAY_QUEUE, createSubmitContributionProcessor({ db: database.db, chain, receiptTimeoutMs: config.relayReceiptTimeoutMs }), {
       connection: createRedis(config.redisUrl),
       prefix: config.queuePrefix,
       concurrency: 1, // one relayer account: its transaction nonces go out in order

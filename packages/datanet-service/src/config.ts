@@ -29,6 +29,8 @@ export interface DatanetServiceConfig {
   logLevel: string;
   /** BullMQ key prefix (consumers of the shared queues use the same one; tests use their own). */
   queuePrefix: string;
+  /** How long a relay attempt waits for its transaction to be mined before retrying (ms). */
+  relayReceiptTimeoutMs: number;
   /** Indexer polling interval in ms. */
   pollingIntervalMs: number;
 }
@@ -81,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signatureTtlSeconds: envInt(env, 'SIGNATURE_TTL_SECONDS', 3600, { min: 60 }),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
     queuePrefix: envString(env, 'QUEUE_PREFIX', 'bull'),
+    relayReceiptTimeoutMs: envInt(env, 'RELAY_RECEIPT_TIMEOUT_MS', 120_000, { min: 100 }),
     pollingIntervalMs: envInt(env, 'POLLING_INTERVAL_MS', 1000, { min: 10 }),
   };
 }

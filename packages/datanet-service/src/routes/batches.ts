@@ -137,6 +137,8 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
       const declared = Number(request.headers['content-length'] ?? 0);
       if (declared > limits.maxUploadBytes) throw limitExceeded('maxUploadBytes', limits.maxUploadBytes, `upload size ${declared}`);
       const batchId = randomUUID();
+      const started = performance.now();
+      let ingestedAt = started;
       const writer = await openRecordWriter(ctx.database, batchId);
       const ingestor = new BatchIngestor({ hasher: ctx.hasher, store: ctx.store, writer, limits, validator });
       try {
@@ -159,6 +161,7 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
           throw new HttpProblem(415, 'content-type must be application/x-ndjson (JSON Lines) or multipart/form-data');
         }
         if ((request.raw as { aborted?: boolean }).aborted || request.raw.readableAborted) throw badRequest('the upload ended early (client aborted)');
+        ingestedAt = performance.now();
         const result = ingestor.finish();
         await writer.commit({
           id: batchId,
@@ -181,7 +184,10 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
         }
         throw mapStreamError(err);
       }
-      request.log.info({ batchId, records: ingestor.records }, 'batch stored');
+      request.log.info(
+        { batchId, records: ingestor.records, ingestMs: Math.round(ingestedAt - started), rootAndCommitMs: Math.round(performance.now() - ingestedAt) },
+        'batch stored',
+      );
       const row = await getBatch(app, batchId);
       const payload = await signingPayload(app, row);
       return reply.status(201).send({ ...(await batchView(app, row)), typedData: payload.typedData, transaction: payload.transaction });

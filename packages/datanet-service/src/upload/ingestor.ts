@@ -94,7 +94,7 @@ export class BatchIngestor {
       }
       this.deps.validator?.check(index, value);
       this.deps.hasher.hashInto(body, this.recordHashes, index * 32);
-      await this.deps.writer.append({
+      const flushing = this.deps.writer.append({
         recordIndex: index,
         recordHash: this.recordHashes.subarray(index * 32, index * 32 + 32),
         blobIndex,
@@ -104,6 +104,7 @@ export class BatchIngestor {
         contentType: null,
         fileName: null,
       });
+      if (flushing) await flushing; // most appends only buffer: no promise, no microtask
     };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       this.countBytes(chunk.length);

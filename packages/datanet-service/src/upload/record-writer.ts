@@ -42,6 +42,13 @@ export interface RecordWriter {
 
 const COPY_COLUMNS = 'batch_id, record_index, record_hash, blob_index, byte_offset, byte_length, kind, content_type, file_name';
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function hex32(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < 32; i++) out += HEX[bytes[i]!];
+  return out;
+}
+
 /** COPY text-format field: backslash, tab, newline and CR escaped; null as \N. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
@@ -77,11 +84,11 @@ export class PostgresCopyWriter implements RecordWriter {
     return writer;
   }
 
-  async append(row: RecordRow): Promise<void> {
+  append(row: RecordRow): Promise<void> | void {
     this.chunk +=
-      `${this.batchId}\t${row.recordIndex}\t\\\\x${Buffer.from(row.recordHash).toString('hex')}\t${row.blobIndex}\t` +
+      `${this.batchId}\t${row.recordIndex}\t\\\\x${hex32(row.recordHash)}\t${row.blobIndex}\t` +
       `${row.byteOffset}\t${row.byteLength}\t${row.kind}\t${copyText(row.contentType)}\t${copyText(row.fileName)}\n`;
-    if (this.chunk.length >= 256 * 1024) await this.flush();
+    if (this.chunk.length >= 256 * 1024) return this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -140,7 +147,7 @@ export class StagedInsertWriter implements RecordWriter {
     private readonly rowsPerInsert = 2000,
   ) {}
 
-  async append(row: RecordRow): Promise<void> {
+  append(row: RecordRow): Promise<void> | void {
     this.rows.push({
       batchId: this.batchId,
       recordIndex: row.recordIndex,
@@ -152,7 +159,7 @@ export class StagedInsertWriter implements RecordWriter {
       contentType: row.contentType,
       fileName: row.fileName,
     });
-    if (this.rows.length >= this.rowsPerInsert) await this.flush();
+    if (this.rows.length >= this.rowsPerInsert) return this.flush();
   }
 
   private async flush(): Promise<void> {

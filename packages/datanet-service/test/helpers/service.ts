@@ -36,6 +36,7 @@ export async function startTestService(
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'warn',
     POLLING_INTERVAL_MS: '100',
+    RELAY_RECEIPT_TIMEOUT_MS: '5000',
     ...options.env,
   });
   const app = await buildApp(config, { deployment: chain.deployment, startIndexer: false, logger: process.env.DATANET_TEST_LOG === '1' });
