@@ -1,6 +1,6 @@
 /**
  * Gateway figures: overhead per request against calling the engine directly, and /v1/models throughput.
- * Needs Redis (REDIS_URL); the database is a temp PGlite. The base model row is inserted directly (no chain).
+ * Needs Redis (REDIS_URL); the database is a fresh one on DATABASE_URL's server, or a temp PGlite. The base model row is inserted directly (no chain).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,17 +14,22 @@ import { createEngine } from '../src/workers/engine-factory.js';
 import { InferenceWorker } from '../src/workers/inference-worker.js';
 import { createEngineFixtures, sha256Hex } from '../src/testing/fixtures.js';
 import { readFile } from 'node:fs/promises';
+import { createRedis } from '@openledger/service-kit';
+import { createTestDatabase } from '@openledger/service-kit/testing';
+import { deleteKeysWithPrefix } from '../src/testing/redis-cleanup.js';
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const line = (name: string, value: string) => console.log(`${name.padEnd(58)} ${value}`);
 
 const fx = await createEngineFixtures();
+const testDb = await createTestDatabase('gateway_bench'); // a fresh database (dropped at the end), never a shared one
 const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-bench-'));
 const port = 18000 + Math.floor(Math.random() * 2000);
 const config = loadConfig({
   PORT: String(port),
   DATA_DIR: dataDir,
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  DATABASE_URL: testDb.url,
   BASE_MODEL_ID: '1',
   BASE_MODEL_PATH: fx.basePath,
   ENGINE_CONTEXTS: '1',
@@ -74,6 +79,26 @@ try {
   line('through the gateway (HTTP+auth+rate+BullMQ+usage), p50', `${g50.toFixed(2)} ms (p99 ${quantile(viaGateway, 0.99).toFixed(2)} ms)`);
   line('gateway overhead per request, p50', `${(g50 - d50).toFixed(2)} ms`);
 
+  // where the overhead goes: the BullMQ + pub/sub hop, the usage row, the Redis rate-limit counter
+  const hop: number[] = [];
+  const record: number[] = [];
+  const rate: number[] = [];
+  const owner = '0x0000000000000000000000000000000000000001' as const;
+  for (let i = 0; i < 150; i++) {
+    let t = performance.now();
+    await app.ctx.dispatcher.dispatch('1', { requestId: `hop-${i}-${Date.now()}`, prompt: 'hi', adapters: [], maxTokens: 1 });
+    hop.push(performance.now() - t);
+    t = performance.now();
+    await app.ctx.usage.record({ apiKeyId: 'bench', caller: owner, adapterId: '0', adapterVersion: 0, baseModelId: '1', modelOwner: owner, datanetIds: [], promptText: 'hi', outputText: 'x', promptTokenIds: [1, 2], outputTokenIds: [3], promptTokens: 2, completionTokens: 1, pricePer1kTokensWei: 0n });
+    record.push(performance.now() - t);
+    t = performance.now();
+    await app.ctx.rateLimiter.check('bench');
+    rate.push(performance.now() - t);
+  }
+  line('  of which BullMQ + pub/sub hop (dispatch - direct), p50', `${(quantile(hop, 0.5) - d50).toFixed(2)} ms`);
+  line('  of which usage event row (PGlite insert), p50', `${quantile(record, 0.5).toFixed(2)} ms`);
+  line('  of which rate-limit counter (Redis), p50', `${quantile(rate, 0.5).toFixed(2)} ms`);
+
   const durationMs = 5_000;
   const concurrency = 32;
   let done = 0;
@@ -95,6 +120,10 @@ try {
   await worker.close();
   await engine.close();
   await app.close();
+  const redis = createRedis(config.redisUrl);
+  await deleteKeysWithPrefix(redis, config.queuePrefix);
+  redis.disconnect();
+  await testDb.drop();
   await rm(dataDir, { recursive: true, force: true });
   await rm(fx.dir, { recursive: true, force: true });
 }

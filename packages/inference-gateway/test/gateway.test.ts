@@ -11,6 +11,7 @@ import { freePort } from '@openledger/sdk/testing';
 import { createRedis, QUEUES, usageJobId, type UsageEventJob } from '@openledger/service-kit';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@openledger/service-kit/testing';
 import { buildApp } from '../src/app.js';
+import { deleteKeysWithPrefix } from '../src/testing/redis-cleanup.js';
 import { loadConfig, type GatewayConfig } from '../src/config.js';
 import { usageEvents } from '../src/db/schema.js';
 import { createEngine } from '../src/workers/engine-factory.js';
@@ -137,6 +138,11 @@ afterAll(async () => {
   await worker?.close();
   await engine?.close();
   await app?.close();
+  if (config) {
+    const redis = createRedis(config.redisUrl);
+    await deleteKeysWithPrefix(redis, config.queuePrefix);
+    redis.disconnect();
+  }
   await chain?.stop();
   await db?.drop();
   await rm(dataDir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildSiweMessage } from '@openledger/sdk';
 import { testRedisUrl } from '@openledger/service-kit/testing';
 import { buildApp } from '../src/app.js';
+import { deleteKeysWithPrefix } from '../src/testing/redis-cleanup.js';
+import { createRedis } from '@openledger/service-kit';
 import { loadConfig, type GatewayConfig } from '../src/config.js';
 import { adapters, baseModels } from '../src/db/schema.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
@@ -54,6 +56,11 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
   await Promise.all(engines.map((e) => e.close()));
   await app?.close();
+  if (config) {
+    const redis = createRedis(config.redisUrl);
+    await deleteKeysWithPrefix(redis, config.queuePrefix);
+    redis.disconnect();
+  }
   await rm(dataDir, { recursive: true, force: true });
   await rm(fx.dir, { recursive: true, force: true });
 });
