@@ -51,8 +51,23 @@ export class UsageRecorder {
     await this.pendingEnqueues.all();
   }
 
+  /** Latest stored authorization per payer, cached briefly (the credit route calls forget() on a new one). */
+  private readonly authCache = new Map<string, { row: typeof spendingAuthorizations.$inferSelect | undefined; until: number }>();
+
+  forget(payer: string): void {
+    this.authCache.delete(payer);
+  }
+
+  private async authorizationOf(payer: string) {
+    const hit = this.authCache.get(payer);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const [row] = await this.db.select().from(spendingAuthorizations).where(eq(spendingAuthorizations.payer, payer)).limit(1);
+    this.authCache.set(payer, { row, until: Date.now() + 5_000 });
+    return row;
+  }
+
   async record(c: CompletedInference): Promise<UsageEventJob> {
-    const [auth] = await this.db.select().from(spendingAuthorizations).where(eq(spendingAuthorizations.payer, c.caller)).limit(1);
+    const auth = await this.authorizationOf(c.caller);
     const authorization: SpendingAuthorizationPayload = auth
       ? { payer: auth.payer as `0x${string}`, operator: auth.operator as `0x${string}`, cap: auth.capWei, expiry: auth.expiry, signature: auth.signature as `0x${string}` }
       : { payer: c.caller, operator: '0x0000000000000000000000000000000000000000', cap: '0', expiry: 0, signature: '0x' };
