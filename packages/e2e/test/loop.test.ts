@@ -29,8 +29,23 @@ describe('end-to-end loop', () => {
   it('the caller uses the model with the openai client, is charged once, and the contributor claims exactly the computed reward', async () => {
     const { read, wallets } = t.ctx.actors;
     const fees: bigint[] = [];
-    for (const prompt of ['How do I reset my password?', 'When are refunds processed?']) fees.push((await complete(setup, prompt)).feeWei);
+    const usageIds: string[] = [];
+    for (const prompt of ['How do I reset my password?', 'When are refunds processed?']) {
+      const result = await complete(setup, prompt);
+      fees.push(result.feeWei);
+      usageIds.push(...result.usageIds);
+    }
     const billed = fees.reduce((a, b) => a + b, 0n);
+
+    // each inference is attributed to the one accepted contribution behind the adapter
+    for (const usageId of usageIds) {
+      const attribution = await eventually(`attribution of ${usageId}`, () => t.ctx.attribution.usage(usageId).catch(() => undefined), { timeoutMs: 60_000 });
+      expect(attribution.scores.length).toBeGreaterThan(0);
+      for (const score of attribution.scores) {
+        expect(score.contributionId).toBe(setup.contributionId);
+        expect(score.contributor).toBe(wallets.contributor.address);
+      }
+    }
 
     // the epoch closes, the worker collects the fees under the caller's authorization and posts a root
     const collected = await eventually(
