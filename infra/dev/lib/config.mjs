@@ -157,7 +157,6 @@ export function stackConfig(env, root) {
       ENGINE_CONTEXTS: env.ENGINE_CONTEXTS || '2',
       ENGINE_THREADS: env.ENGINE_THREADS || '2',
       RATE_LIMIT_PER_MINUTE: env.RATE_LIMIT_PER_MINUTE || '100000',
-      DATANET_SERVICE_URL: urls.datanet,
     }),
   ];
   const only = (env.STACK_SERVICES || '').split(',').map((s) => s.trim()).filter(Boolean);

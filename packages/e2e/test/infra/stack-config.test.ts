@@ -39,7 +39,6 @@ describe('dev stack config', () => {
     expect(byName['datanet-service'].env.RELAYER_PRIVATE_KEY).toMatch(/^0x[0-9a-f]{64}$/);
     expect(byName['attribution-worker'].env.SETTLER_PRIVATE_KEY).toBe(ANVIL_KEYS[4]);
     expect(byName['inference-gateway'].env.BASE_MODEL_PATH).toBe('/repo/.data/models/demo-base.gguf');
-    expect(byName['inference-gateway'].env.DATANET_SERVICE_URL).toBe('http://127.0.0.1:8081');
     expect(byName['inference-gateway'].env.OPERATOR_ADDRESS).toBe(config.addresses.operator);
     expect(new Set(Object.values(config.addresses)).size).toBe(Object.keys(config.addresses).length);
   });
