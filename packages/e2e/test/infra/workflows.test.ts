@@ -30,6 +30,12 @@ describe('.github/workflows/ci.yml', () => {
     expect(job['timeout-minutes']).toBeLessThanOrEqual(30);
   });
 
+  it('brings the dev stack up twice with the README command (the second run keeps chain and seed)', () => {
+    const job = ci.jobs['dev-stack'];
+    expect(runs(job)).toContain('./scripts/dev.sh --check');
+    expect(runs(job)).toContain('demo data: already seeded');
+  });
+
   it('diffs and checks the gas snapshot in packages/contracts', () => {
     const job = ci.jobs['gas-snapshot'];
     expect(job).toBeDefined();
