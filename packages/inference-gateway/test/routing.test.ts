@@ -92,3 +92,34 @@ test('a request past its deadline fails with timeout and is cancelled in the eng
     await impatient.close();
   }
 });
+
+test('bad input gets a problem+json answer naming what is wrong', async () => {
+  const auth = { authorization: `Bearer ${key}` };
+  const noKey = await app.inject({ method: 'POST', url: '/v1/completions', payload: { model: 'adapter-1', prompt: 'x' } });
+  expect(noKey.statusCode).toBe(401);
+  expect(noKey.headers['content-type']).toMatch(/application\/problem\+json/);
+  const unknown = await app.inject({ method: 'POST', url: '/v1/completions', headers: auth, payload: { model: 'adapter-99', prompt: 'x' } });
+  expect(unknown.json()).toMatchObject({ status: 404 });
+  expect(unknown.json().detail).toMatch(/adapter-99/);
+  const tooMany = await app.inject({ method: 'POST', url: '/v1/completions', headers: auth, payload: { model: 'adapter-1', prompt: 'x', max_tokens: 100_000 } });
+  expect(tooMany.json()).toMatchObject({ status: 400 });
+  expect(tooMany.json().detail).toMatch(/max_tokens/);
+  const badTemp = await app.inject({ method: 'POST', url: '/v1/chat/completions', headers: auth, payload: { model: 'adapter-1', messages: [{ role: 'user', content: 'x' }], temperature: 7 } });
+  expect(badTemp.json()).toMatchObject({ status: 400 });
+  expect(badTemp.json().detail).toMatch(/temperature/);
+  const badStack = await app.inject({ method: 'POST', url: '/v1/completions', headers: auth, payload: { model: 'adapter-1', prompt: 'x', lora: [{ model: 'base-1', scale: 1 }] } });
+  expect(badStack.json().detail).toMatch(/base model, not an adapter/);
+
+  // adapter uploads: GGUF only, content-addressed, downloadable by hash
+  const notGguf = await app.inject({ method: 'POST', url: '/v1/adapters/files', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Buffer.from('definitely not a model') });
+  expect(notGguf.json()).toMatchObject({ status: 415 });
+  const bytes = await readFile(fx.adapters.c.uri);
+  const up = await app.inject({ method: 'POST', url: '/v1/adapters/files', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: bytes });
+  expect(up.statusCode).toBe(201);
+  expect(up.json().sha256).toBe(fx.adapters.c.sha256);
+  const again = await app.inject({ method: 'POST', url: '/v1/adapters/files', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: bytes });
+  expect(again.statusCode).toBe(200);
+  const down = await app.inject({ method: 'GET', url: `/v1/adapters/files/${fx.adapters.c.sha256}` });
+  expect(sha256Hex(down.rawPayload)).toBe(fx.adapters.c.sha256);
+  expect((await app.inject({ method: 'GET', url: `/v1/adapters/files/${'0'.repeat(64)}` })).statusCode).toBe(404);
+});
