@@ -34,6 +34,16 @@ if (!target.url) {
 const body = JSON.stringify({ model: target.model, messages: [{ role: 'user', content: 'How do I reset my password?' }], max_tokens: maxTokens, temperature: 0 });
 const results = [];
 try {
+  // warm up: both engine contexts load the adapter and the prompt path is compiled before measuring
+  await autocannon({
+    url: `${target.url}/v1/chat/completions`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
+    body,
+    connections: 2,
+    amount: 10,
+    timeout: 60,
+  });
   for (const connections of levels) {
     const result = await autocannon({
       url: `${target.url}/v1/chat/completions`,
