@@ -119,6 +119,18 @@ describe('infra/k8s manifests', () => {
     });
   });
 
+  it('PodDisruptionBudgets select the pods of a replicated Deployment', () => {
+    const pdbs = byKind('PodDisruptionBudget');
+    expect(pdbs.length).toBeGreaterThan(0);
+    for (const pdb of pdbs) {
+      const target = byKind('Deployment').find((d) =>
+        Object.entries(pdb.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
+      );
+      expect(target).toBeDefined();
+      expect(target!.spec.replicas).toBeGreaterThan(pdb.spec.minAvailable);
+    }
+  });
+
   it('PersistentVolumeClaims used by pods exist', () => {
     const claims = new Set(byKind('PersistentVolumeClaim').map((c) => c.metadata.name));
     for (const workload of workloads) {
