@@ -57,9 +57,7 @@ declare module 'fastify' {
 export async function buildApp(config: DatanetServiceConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({ ...serverOptions({ logLevel: config.logLevel, bodyLimit: 1024 * 1024, logger: deps.logger }) });
   const database = await openServiceDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') });
-  app.addHook('onClose', async () => database.close());
   const chain = await loadChainContext(config, deps.deployment);
-  app.addHook('onClose', async () => chain.provider.destroy());
   const store = await new LocalBlobStore(join(config.dataDir, 'blobs')).init();
   const redis = createRedis(config.redisUrl);
   const queueOptions = { connection: redis, prefix: config.queuePrefix };
@@ -144,12 +142,15 @@ export async function buildApp(config: DatanetServiceConfig, deps: AppDeps = {})
     await drainOutbox();
     if (deps.startIndexer !== false) await indexer.start();
   });
+  // one close hook, in dependency order: stop producing work, then the connections it used
   app.addHook('onClose', async () => {
     await indexer.stop();
     await relayWorker?.close();
     await (relayWorker?.opts.connection as Redis | undefined)?.quit().catch(() => undefined);
     await Promise.all(Object.values(queues).map((q) => q.close()));
     await redis.quit().catch(() => undefined);
+    chain.provider.destroy();
+    await database.close();
   });
 
   await app.register(problemPlugin);

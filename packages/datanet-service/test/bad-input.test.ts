@@ -156,6 +156,18 @@ describe.each(kinds.map((k) => [k]))('bad input on %s', (kind) => {
     expect((await service.app.inject({ method: 'GET', url: `/batches/${batch.batchId}` })).json()).toMatchObject({ status: 'ready', txHash: null });
   });
 
+  it('serves the OpenAPI document, Swagger UI and readiness of every dependency', async () => {
+    const doc = (await service.app.inject({ method: 'GET', url: '/docs/json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/datanets/{id}/batches', '/batches/{id}/signature', '/contributions/{id}/review', '/auth/verify']));
+    expect((await service.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+    const ready = await service.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.json()).toMatchObject({ ready: true, checks: { database: { ok: true }, redis: { ok: true }, rpc: { ok: true } } });
+    const missing = await service.app.inject({ method: 'GET', url: '/batches/00000000-0000-4000-8000-000000000000' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
   describe('sign-in', () => {
     async function siwe(wallet: Wallet, changes: Partial<{ domain: string; chainId: number; expirationTime: string; issuedAt: string }> = {}) {
       const { nonce, domain, chainId } = (await service.app.inject({ method: 'POST', url: '/auth/nonce' })).json() as { nonce: string; domain: string; chainId: number };

@@ -136,7 +136,7 @@ describe('crashes', () => {
 
   it('a relayer that dies between signing and mining neither loses nor duplicates the submission', async () => {
     const relayer = chain.wallets[8]!;
-    const first = await startTestService(chain, { relayer });
+    const first = await startTestService(chain, { relayer, env: { RELAY_RECEIPT_TIMEOUT_MS: '1000' } });
     let second: TestService | undefined;
     try {
       await first.app.background.syncMirror();
@@ -158,6 +158,7 @@ describe('crashes', () => {
 
       // crash: the worker is dropped mid-job and its Redis state is gone too (the new instance uses a new queue prefix)
       await first.app.background.relayWorker!.close(true);
+      await new Promise((r) => setTimeout(r, 1500)); // the abandoned attempt's receipt wait runs out before its provider goes
       await first.close(true);
       second = await startTestService(chain, { relayer, reuse: first });
       await new Promise((r) => setTimeout(r, 500)); // the recovered job rebroadcasts the stored transaction
