@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.js';
 import { deleteKeysWithPrefix } from '../src/testing/redis-cleanup.js';
 import { createRedis } from '@openledger/service-kit';
 import { loadConfig, type GatewayConfig } from '../src/config.js';
-import { adapters, baseModels } from '../src/db/schema.js';
+import { adapters, baseModels, usageEvents } from '../src/db/schema.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
 import { InferenceWorker } from '../src/workers/inference-worker.js';
 import { InferenceDispatcher } from '../src/services/dispatcher.js';
@@ -77,6 +77,10 @@ test('an adapter goes to the engine worker where it is already loaded', async ()
   expect(stats.reduce((s, x) => s + x.adapterLoads, 0)).toBe(1);
   expect(stats.map((s) => s.adapterCacheHits).sort()).toEqual([0, 6]);
   expect(await app.ctx.dispatcher.liveWorkers('1')).toBe(2);
+  // free requests without a SpendingAuthorization are recorded, but there is nothing to attribute or collect
+  const rows = await app.ctx.db.select().from(usageEvents);
+  expect(rows).toHaveLength(7);
+  expect(rows.every((r) => !r.attributable && r.enqueuedAt === null && r.feeWei === '0')).toBe(true);
 });
 
 test('a request past its deadline fails with timeout and is cancelled in the engine', async () => {

@@ -75,8 +75,10 @@ export const usageEvents = gateway.table(
     payload: jsonb('payload').notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
+    /** False for free requests made without a SpendingAuthorization: nothing to attribute, never queued. */
+    attributable: boolean('attributable').notNull().default(true),
   },
-  (t) => [index('usage_caller_idx').on(t.caller), index('usage_unqueued_idx').on(t.enqueuedAt).where(sql`${t.enqueuedAt} is null`)],
+  (t) => [index('usage_caller_idx').on(t.caller), index('usage_unqueued_idx').on(t.enqueuedAt).where(sql`${t.enqueuedAt} is null and ${t.attributable}`)],
 );
 
 /** Adapter files uploaded by model owners, stored content-addressed on disk. */

@@ -70,7 +70,7 @@ export class UsageRecorder {
     const auth = await this.authorizationOf(c.caller);
     const authorization: SpendingAuthorizationPayload = auth
       ? { payer: auth.payer as `0x${string}`, operator: auth.operator as `0x${string}`, cap: auth.capWei, expiry: auth.expiry, signature: auth.signature as `0x${string}` }
-      : { payer: c.caller, operator: '0x0000000000000000000000000000000000000000', cap: '0', expiry: 0, signature: '0x' };
+      : { payer: c.caller, operator: '0x0000000000000000000000000000000000000000', cap: '0', expiry: 0, signature: `0x${'0'.repeat(130)}` };
     const usageId = randomUUID();
     const job: UsageEventJob = {
       usageId,
@@ -101,7 +101,9 @@ export class UsageRecorder {
       feeWei: job.feeWei,
       payload: job,
       completedAt: new Date(job.completedAt),
+      attributable: auth !== undefined,
     });
+    if (!auth) return job; // free request without an authorization: recorded, nothing to attribute or collect
     // the stored row is the durable record; queueing it is retried by flushPending if this fails or the process dies
     this.pendingEnqueues.add(
       this.enqueue(job)
@@ -119,7 +121,7 @@ export class UsageRecorder {
 
   /** Enqueues usage rows stored but not yet on the queue (after a crash). */
   async flushPending(): Promise<number> {
-    const rows = await this.db.select({ payload: usageEvents.payload }).from(usageEvents).where(isNull(usageEvents.enqueuedAt)).limit(10_000);
+    const rows = await this.db.select({ payload: usageEvents.payload }).from(usageEvents).where(and(isNull(usageEvents.enqueuedAt), eq(usageEvents.attributable, true))).limit(10_000);
     let n = 0;
     for (const r of rows) {
       const job = r.payload as UsageEventJob;

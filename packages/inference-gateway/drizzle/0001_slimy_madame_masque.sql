@@ -1,0 +1,3 @@
+DROP INDEX "inference_gateway"."usage_unqueued_idx";--> statement-breakpoint
+ALTER TABLE "inference_gateway"."usage_events" ADD COLUMN "attributable" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+CREATE INDEX "usage_unqueued_idx" ON "inference_gateway"."usage_events" USING btree ("enqueued_at") WHERE "inference_gateway"."usage_events"."enqueued_at" is null and "inference_gateway"."usage_events"."attributable";
