@@ -151,5 +151,13 @@ describe.each([['postgres'], ['pglite']] as const)('datanet flow on %s', (kind) 
     expect((revoked?.data as { reason: string }).reason).toMatch(/reorganisation/);
     // the first acceptance (before the snapshot) is untouched
     expect(((await app.inject({ method: 'GET', url: '/contributions/1' })).json() as { status: string }).status).toBe('accepted');
+
+    // a curator revokes the first contribution on chain: mirrored, announced, no longer exported
+    await (await getDatanetRegistry(chain.deployment.contracts.DatanetRegistry, curator).revokeContribution(1, false, 'duplicates found')).wait();
+    await app.background.syncMirror();
+    expect((await app.inject({ method: 'GET', url: '/contributions/1' })).json()).toMatchObject({ status: 'revoked', reason: 'duplicates found' });
+    const revokedJob = await app.background.queues[QUEUES.contributionRevoked]!.getJob(contributionJobId('1'));
+    expect(revokedJob?.data).toEqual({ datanetId: '1', contributionId: '1', contributor: contributor.address, reason: 'duplicates found' });
+    expect((await app.inject({ method: 'GET', url: '/datanets/1/export.jsonl' })).body).toBe('');
   });
 });
