@@ -9,7 +9,7 @@ let fx: EngineFixtures;
 let engine: LocalEngine;
 let other: LocalEngine;
 
-const makeEngine = (id: string, extra: { adapterMemoryBytes?: number; pinned?: string[] } = {}) =>
+const makeEngine = (id: string, extra: { adapterMemoryBytes?: number; pinned?: string[]; hotPinning?: { hits: number; windowMs: number; max: number } } = {}) =>
   new LocalEngine({
     baseModelId: id,
     runtime: {
@@ -23,6 +23,7 @@ const makeEngine = (id: string, extra: { adapterMemoryBytes?: number; pinned?: s
       // room for exactly two resident adapters
       adapterMemoryBytes: extra.adapterMemoryBytes ?? fx.adapterBytes * 2,
       pinnedAdapters: extra.pinned,
+      hotPinning: extra.hotPinning,
     },
   });
 
@@ -99,6 +100,20 @@ test('LRU evicts the least recently used adapter and reloads it on demand; pinne
     expect(s.adapterLoads).toBe(5);
     expect(s.adapterEvictions).toBe(3);
     expect(s.loadedAdapterBytes).toBeLessThanOrEqual(fx.adapterBytes * 2);
+  } finally {
+    await e.close();
+  }
+});
+
+test('a hot adapter is pinned automatically and survives the churn of cold ones', async () => {
+  const e = makeEngine('hot', { hotPinning: { hits: 3, windowMs: 60_000, max: 1 } });
+  try {
+    const { a, b, c, d } = fx.adapters;
+    for (let i = 0; i < 3; i++) await e.generate(req([a], { maxTokens: 2 }));
+    for (const cold of [b, c, d, b, c, d]) await e.generate(req([cold], { maxTokens: 2 }));
+    const s = await e.stats();
+    expect(s.loadedAdapters).toContain(a.sha256);
+    expect(s.adapterLoads).toBe(7); // a once, then b, c, d twice each through the one remaining slot
   } finally {
     await e.close();
   }

@@ -30,6 +30,11 @@ export interface LoraRuntimeOptions {
   adapterMemoryBytes: number;
   maxResidentAdapters?: number;
   pinnedAdapters?: string[];
+  /**
+   * Hot adapters are pinned automatically: one used at least `hits` times within a `windowMs` window stays
+   * pinned (up to `max` of them) while it keeps that rate. Default 20 hits / 60 s, max 8.
+   */
+  hotPinning?: { hits: number; windowMs: number; max: number };
   /** Force the CPU build even on a GPU host. */
   forceCpu?: boolean;
   log?: (msg: string) => void;
@@ -56,6 +61,10 @@ export class LoraRuntime {
   private readonly loading = new Map<string, Promise<void>>();
   private readonly waiters: (() => void)[] = [];
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private readonly configuredPins: Set<string>;
+  private readonly hotPins = new Set<string>();
+  private windowHits = new Map<string, number>();
+  private windowStart = Date.now();
 
   private constructor(
     private readonly llama: Llama,
@@ -66,7 +75,8 @@ export class LoraRuntime {
     build: string,
   ) {
     this.lru = new AdapterLru(options.adapterMemoryBytes, options.maxResidentAdapters);
-    for (const p of options.pinnedAdapters ?? []) this.lru.pin(normalizeSha256(p), true);
+    this.configuredPins = new Set((options.pinnedAdapters ?? []).map(normalizeSha256));
+    for (const p of this.configuredPins) this.lru.pin(p, true);
     this.stats = { baseModelLoads: 1, adapterLoads: 0, adapterEvictions: 0, adapterCacheHits: 0, adapterCacheMisses: 0, build };
   }
 
@@ -186,7 +196,34 @@ export class LoraRuntime {
     slot.adapterKey = key;
   }
 
+  /** Counts a use; pins adapters hot in the current window, unpins those that cooled in the last one. */
+  private noteUse(sha256: string): void {
+    const hot = this.options.hotPinning ?? { hits: 20, windowMs: 60_000, max: 8 };
+    if (Date.now() - this.windowStart > hot.windowMs) {
+      for (const sha of [...this.hotPins]) {
+        if ((this.windowHits.get(sha) ?? 0) < hot.hits) {
+          this.hotPins.delete(sha);
+          if (!this.configuredPins.has(sha)) this.lru.pin(sha, false);
+        }
+      }
+      this.windowHits = new Map();
+      this.windowStart = Date.now();
+    }
+    const hits = (this.windowHits.get(sha256) ?? 0) + 1;
+    this.windowHits.set(sha256, hits);
+    if (hits >= hot.hits && !this.hotPins.has(sha256) && this.hotPins.size < hot.max) {
+      this.hotPins.add(sha256);
+      this.lru.pin(sha256, true);
+    }
+  }
+
+  /** Adapters pinned because they are hot (tests, stats). */
+  hotAdapters(): string[] {
+    return [...this.hotPins];
+  }
+
   private async ensureResident(ref: AdapterRef & { sha256: string }): Promise<void> {
+    this.noteUse(ref.sha256);
     if (this.lru.get(ref.sha256)) {
       this.stats.adapterCacheHits++;
       return;
