@@ -73,11 +73,19 @@ try {
     await call();
     viaGateway.push(performance.now() - t);
   }
+  const viaInject: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    const res = await app.inject({ method: 'POST', url: '/v1/completions', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: body });
+    if (res.statusCode !== 200) throw new Error(`gateway answered ${res.statusCode}`);
+    viaInject.push(performance.now() - t);
+  }
   const d50 = quantile(direct, 0.5);
   const g50 = quantile(viaGateway, 0.5);
   line('engine direct (IPC to child), 1 token, p50', `${d50.toFixed(2)} ms`);
   line('through the gateway (HTTP+auth+rate+BullMQ+usage), p50', `${g50.toFixed(2)} ms (p99 ${quantile(viaGateway, 0.99).toFixed(2)} ms)`);
   line('gateway overhead per request, p50', `${(g50 - d50).toFixed(2)} ms`);
+  line('gateway overhead without sockets (app.inject), p50', `${(quantile(viaInject, 0.5) - d50).toFixed(2)} ms`);
 
   // where the overhead goes: the BullMQ + pub/sub hop, the usage row, the Redis rate-limit counter
   const hop: number[] = [];
