@@ -94,7 +94,10 @@ async function readJson(path) {
   }
 }
 
-/** Deploys the contracts unless this chain state already has them; returns the deployment. */
+/**
+ * Deploys the contracts unless this chain state already has them. `replaced`: an earlier deployment
+ * existed (the chain was reset), so data the services mirrored from it is stale.
+ */
 export async function ensureDeployment(config, roles, log) {
   const existing = await readJson(config.deploymentsFile);
   const codeAt = {};
@@ -104,7 +107,7 @@ export async function ensureDeployment(config, roles, log) {
   const decision = deployDecision(existing, config.chainId, codeAt);
   if (!decision.deploy) {
     log(`contracts: ${decision.reason}`);
-    return existing;
+    return { deployment: existing, replaced: false };
   }
   log(`contracts: deploying (${decision.reason}); first time compiles with forge, ~1 min`);
   const local = JSON.parse(await readFile(join(config.root, 'packages', 'contracts', 'config', 'deploy.local.json'), 'utf8'));
@@ -119,5 +122,5 @@ export async function ensureDeployment(config, roles, log) {
   // anvil writes its state every 5 s (--state-interval) and on exit; if it dies before that, the next
   // start finds no code at these addresses and deploys again (deployDecision).
   log(`contracts: deployed, OpenToken ${deployment.contracts.OpenToken} → ${config.deploymentsFile}`);
-  return deployment;
+  return { deployment, replaced: existing !== undefined };
 }

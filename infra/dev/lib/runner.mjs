@@ -1,9 +1,10 @@
 // Starts the dev stack from a config and returns handles to it: used by infra/dev/stack.mjs (the
 // command) and by the end-to-end and fault tests (which stop and restart parts of it).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDeployment, startAnvil } from './chain.mjs';
+import { redact } from './config.mjs';
 import { ensureDemoModels } from './models.mjs';
 import { ProcessGroup, httpOk, stopHandle, waitFor } from './processes.mjs';
 import { seedDemo } from './seed.mjs';
@@ -23,7 +24,9 @@ export async function startStack({ config, log = () => {}, quiet = false, seed =
       if (!existsSync(service.entry)) throw new Error(`${service.entry} is missing: build first (pnpm -r build; ./scripts/dev.sh does it)`);
     }
     stack.anvil = await startAnvil(group, config, log);
-    stack.deployment = await ensureDeployment(config, { operator: config.addresses.operator, settler: config.addresses.settler }, log);
+    const deployed = await ensureDeployment(config, { operator: config.addresses.operator, settler: config.addresses.settler }, log);
+    stack.deployment = deployed.deployment;
+    if (deployed.replaced) await forgetOldChain(config, log);
     stack.models = await ensureDemoModels(config.root, config.modelsDir, log);
 
     const readSeed = async () => (existsSync(config.seedFile) ? JSON.parse(await readFile(config.seedFile, 'utf8')) : undefined);
@@ -44,6 +47,22 @@ export async function startStack({ config, log = () => {}, quiet = false, seed =
     await group.stopAll(5_000);
     throw error;
   }
+}
+
+/**
+ * The chain was reset and the contracts deployed again: what the services mirrored from the old chain
+ * is void. With embedded databases each service's data folder (PGlite, blobs, indexes) is removed; a
+ * Postgres given by DATABASE_URL is left alone with a warning (point DATABASE_URL at a fresh database).
+ */
+async function forgetOldChain(config, log) {
+  if (config.databaseUrl) {
+    log(`warning: the chain was reset but ${redact(config.databaseUrl)} still holds the services' data of the old chain; use a fresh database`);
+    return;
+  }
+  for (const service of config.services) {
+    await rm(service.env.DATA_DIR, { recursive: true, force: true });
+  }
+  log('chain was reset: removed the services\' data of the old chain');
 }
 
 export function startService(stack, name) {

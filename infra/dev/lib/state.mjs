@@ -44,11 +44,13 @@ export const SEED_STEPS = [
 export const CHAIN_SEED_STEPS = ['fundAccounts', 'baseModel'];
 
 /**
- * Seed state is kept in `.data/stack/seed.json`, stamped with the deployment it belongs to (the
- * OpenToken address and deploy block): a redeploy makes the old seed void.
+ * Seed state is kept in `.data/stack/seed.json`, stamped with the deployment it belongs to: a redeploy
+ * makes the old seed void. Addresses and block numbers repeat on a fresh anvil (same deployer, same
+ * nonces), so the stamp includes the deploy time (the vesting TGE the script records).
  */
 export function deploymentStamp(deployment) {
-  return `${deployment.chainId}:${String(deployment.contracts.OpenToken).toLowerCase()}:${deployment.startBlock}`;
+  const deployedAt = deployment.vesting?.tge ?? '';
+  return `${deployment.chainId}:${String(deployment.contracts.OpenToken).toLowerCase()}:${deployment.startBlock}:${deployedAt}`;
 }
 
 export function loadSeedState(saved, deployment) {

@@ -73,5 +73,12 @@ describe('idempotent seeding', () => {
     const redeployed = { ...deployment, startBlock: 40 };
     expect(deploymentStamp(redeployed)).not.toBe(state.deployment);
     expect(pendingSeedSteps(loadSeedState(state, redeployed))).toEqual(SEED_STEPS);
+    // a fresh anvil repeats addresses and blocks: the deploy time tells the deployments apart
+    const first = { ...deployment, vesting: { tge: 1_795_300_000 } };
+    const again = { ...deployment, vesting: { tge: 1_795_300_900 } };
+    let seeded = loadSeedState(undefined, first);
+    for (const step of SEED_STEPS) seeded = markSeedStep(seeded, step);
+    expect(pendingSeedSteps(loadSeedState(seeded, first))).toEqual([]);
+    expect(pendingSeedSteps(loadSeedState(seeded, again))).toEqual(SEED_STEPS);
   });
 });
