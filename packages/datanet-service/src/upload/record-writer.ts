@@ -49,6 +49,14 @@ function hex32(bytes: Uint8Array): string {
   return out;
 }
 
+/** One batch_records row in COPY text format. */
+function copyLine(batchId: string, row: RecordRow): string {
+  return (
+    `${batchId}\t${row.recordIndex}\t\\\\x${hex32(row.recordHash)}\t${row.blobIndex}\t` +
+    `${row.byteOffset}\t${row.byteLength}\t${row.kind}\t${copyText(row.contentType)}\t${copyText(row.fileName)}\n`
+  );
+}
+
 /** COPY text-format field: backslash, tab, newline and CR escaped; null as \N. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
@@ -85,9 +93,7 @@ export class PostgresCopyWriter implements RecordWriter {
   }
 
   append(row: RecordRow): Promise<void> | void {
-    this.chunk +=
-      `${this.batchId}\t${row.recordIndex}\t\\\\x${hex32(row.recordHash)}\t${row.blobIndex}\t` +
-      `${row.byteOffset}\t${row.byteLength}\t${row.kind}\t${copyText(row.contentType)}\t${copyText(row.fileName)}\n`;
+    this.chunk += copyLine(this.batchId, row);
     if (this.chunk.length >= 256 * 1024) return this.flush();
   }
 
@@ -135,38 +141,29 @@ export class PostgresCopyWriter implements RecordWriter {
 
 /**
  * PGlite (one in-process connection, so no long transaction that would block every other request):
- * rows are staged under the batch id in multi-row inserts; the batch row — the only way to reach them —
- * is inserted last. Abort deletes the staged rows; rows orphaned by a crash are swept at start-up.
+ * rows are staged under the batch id with `COPY … FROM '/dev/blob'` in chunks (PGlite's bulk path, many
+ * rows per statement); the batch row — the only way to reach them — is inserted last. Abort deletes the
+ * staged rows; rows orphaned by a crash are swept at start-up.
  */
-export class StagedInsertWriter implements RecordWriter {
-  private rows: (typeof batchRecords.$inferInsert)[] = [];
+export class StagedCopyWriter implements RecordWriter {
+  private chunk = '';
 
   constructor(
     private readonly database: ServiceDatabase,
     private readonly batchId: string,
-    private readonly rowsPerInsert = 2000,
+    private readonly chunkBytes = 1 << 20,
   ) {}
 
   append(row: RecordRow): Promise<void> | void {
-    this.rows.push({
-      batchId: this.batchId,
-      recordIndex: row.recordIndex,
-      recordHash: Buffer.from(row.recordHash),
-      blobIndex: row.blobIndex,
-      byteOffset: row.byteOffset,
-      byteLength: row.byteLength,
-      kind: row.kind,
-      contentType: row.contentType,
-      fileName: row.fileName,
-    });
-    if (this.rows.length >= this.rowsPerInsert) return this.flush();
+    this.chunk += copyLine(this.batchId, row);
+    if (this.chunk.length >= this.chunkBytes) return this.flush();
   }
 
   private async flush(): Promise<void> {
-    if (this.rows.length === 0) return;
-    const rows = this.rows;
-    this.rows = [];
-    await this.database.db.insert(batchRecords).values(rows);
+    if (!this.chunk) return;
+    const blob = new Blob([this.chunk]);
+    this.chunk = '';
+    await (this.database.handle.driver as PGlite).query(`COPY datanet_service.batch_records (${COPY_COLUMNS}) FROM '/dev/blob'`, [], { blob });
   }
 
   async commit(batch: NewBatch): Promise<void> {
@@ -179,14 +176,14 @@ export class StagedInsertWriter implements RecordWriter {
   }
 
   async abort(): Promise<void> {
-    this.rows = [];
+    this.chunk = '';
     await this.database.db.delete(batchRecords).where(sql`${batchRecords.batchId} = ${this.batchId}`);
   }
 }
 
 export async function openRecordWriter(database: ServiceDatabase, batchId: string): Promise<RecordWriter> {
   if (database.kind === 'postgres') return PostgresCopyWriter.open(database.handle.driver as pg.Pool, batchId);
-  return new StagedInsertWriter(database, batchId);
+  return new StagedCopyWriter(database, batchId);
 }
 
 /** Deletes staged record rows whose batch was never committed (a crash mid-upload). */
