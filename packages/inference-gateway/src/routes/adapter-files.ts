@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { notFound, problemResponses } from '@openledger/service-kit';
@@ -19,7 +20,7 @@ export async function adapterFileRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const caller = await app.ctx.keys.authenticate(request.headers.authorization);
-      const saved = await app.ctx.files.save(request.body as NodeJS.ReadableStream as never, caller.address);
+      const saved = await app.ctx.files.save(request.body as Readable, caller.address);
       return reply.status(saved.created ? 201 : 200).send({
         sha256: saved.sha256,
         fileHash: `0x${saved.sha256}`,

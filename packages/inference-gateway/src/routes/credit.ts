@@ -1,10 +1,10 @@
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { getAddress, verifyTypedData } from 'ethers';
 import { Type } from 'typebox';
 import { spendingAuthorizationTypedData } from '@openledger/sdk';
 import { AddressString, badRequest, conflict, forbidden, HttpProblem, problemResponses, WeiString } from '@openledger/service-kit';
 import { spendingAuthorizations } from '../db/schema.js';
-import { eq } from 'drizzle-orm';
 
 const CreditState = Type.Object({
   payer: AddressString,
