@@ -152,6 +152,25 @@ describe.each([['postgres'], ['pglite']] as const)('datanet flow on %s', (kind) 
     // the first acceptance (before the snapshot) is untouched
     expect(((await app.inject({ method: 'GET', url: '/contributions/1' })).json() as { status: string }).status).toBe('accepted');
 
+    // reorg under a relayed submission: the batch goes back to signed and the relayer submits it again
+    const beforeThird = await chain.anvil.rpc<string>('evm_snapshot');
+    const third = await uploadAndRelay(contributorAuth, [JSON.stringify({ text: 'third batch' })]);
+    await app.background.syncMirror();
+    await chain.anvil.rpc('evm_revert', [beforeThird]);
+    await chain.anvil.rpc('evm_mine');
+    await app.background.syncMirror();
+    expect(((await app.inject({ method: 'GET', url: `/contributions/${third.contributionId}` })).statusCode)).toBe(404);
+    const registryView = getDatanetRegistry(chain.deployment.contracts.DatanetRegistry, chain.provider);
+    expect(await registryView.contributionCount()).toBe(BigInt(third.contributionId) - 1n); // the submission is gone from the chain
+    const resubmitted = await waitFor('the batch to be relayed again after the reorg', async () => {
+      const b = (await app.inject({ method: 'GET', url: `/batches/${third.batch.batchId}` })).json() as { status: string; contributionId: string };
+      if (b.status !== 'submitted' || (await registryView.contributionCount()) < BigInt(b.contributionId)) return undefined;
+      return b;
+    });
+    expect((await registryView.contribution(resubmitted.contributionId)).batchRoot).toBe(third.batch.batchRoot);
+    await app.background.syncMirror();
+    expect((await app.inject({ method: 'GET', url: `/contributions/${resubmitted.contributionId}` })).json()).toMatchObject({ status: 'pending', batchId: third.batch.batchId });
+
     // a curator revokes the first contribution on chain: mirrored, announced, no longer exported
     await (await getDatanetRegistry(chain.deployment.contracts.DatanetRegistry, curator).revokeContribution(1, false, 'duplicates found')).wait();
     await app.background.syncMirror();

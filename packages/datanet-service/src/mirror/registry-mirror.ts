@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { CursorStore, DecodedLog, IndexerCursor, IndexerEvent } from '@openledger/sdk';
 import { QUEUES, contributionJobId, type ContributionAcceptedJob, type ContributionRevokedJob } from '@openledger/service-kit';
 import type { Db } from '../db/database.js';
 import { batches, chainEvents, contributions, curators, datanets, indexerCursors, outbox, stakes } from '../db/schema.js';
 import type { MetadataResolver } from './metadata.js';
+import { RELAY_QUEUE, relayJobId } from '../relay/relay-queue.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Args = Record<string, unknown>;
@@ -70,7 +71,14 @@ export class RegistryMirror {
           .from(contributions)
           .where(eq(contributions.status, 'accepted'));
         await tx.delete(chainEvents).where(gt(chainEvents.checkpoint, event.checkpoint));
-        await this.replay(tx);
+        const resubmit = await this.replay(tx);
+        // signed batches whose submission the reorg removed are relayed again (the worker checks the chain first)
+        for (const batchId of resubmit) {
+          await tx
+            .insert(outbox)
+            .values({ queue: RELAY_QUEUE, jobId: `${relayJobId(batchId)}-reorg-${event.rollbackTo}`, payload: { batchId } })
+            .onConflictDoNothing();
+        }
         const acceptedAfter = new Set(
           (await tx.select({ id: contributions.id }).from(contributions).where(eq(contributions.status, 'accepted'))).map((r) => r.id),
         );
@@ -92,7 +100,7 @@ export class RegistryMirror {
   };
 
   /** Rebuilds every mirrored table from the stored logs (after a reorg removed some of them). */
-  private async replay(tx: Tx): Promise<void> {
+  private async replay(tx: Tx): Promise<string[]> {
     await tx.delete(datanets);
     await tx.delete(curators);
     await tx.delete(stakes);
@@ -102,12 +110,14 @@ export class RegistryMirror {
       await this.apply(tx, e.eventName, e.args, { blockNumber: e.blockNumber, transactionHash: e.txHash }, false);
     }
     // batches whose submission vanished go back to waiting for the relayer (their signature is valid again)
-    await tx.execute(sql`
+    const reset = (await tx.execute(sql`
       update datanet_service.batches b
          set contribution_id = null, tx_hash = null, raw_transaction = null, updated_at = now(),
              status = case when b.signature is null then 'ready' else 'signed' end
        where b.contribution_id is not null
-         and not exists (select 1 from datanet_service.contributions c where c.id = b.contribution_id)`);
+         and not exists (select 1 from datanet_service.contributions c where c.id = b.contribution_id)
+      returning b.id, b.status`)) as unknown as { rows: { id: string; status: string }[] };
+    return reset.rows.filter((r) => r.status === 'signed').map((r) => r.id);
   }
 
   private async apply(tx: Tx, name: string, a: Args, log: Pick<DecodedLog, 'blockNumber' | 'transactionHash'>, live: boolean): Promise<void> {
@@ -288,4 +298,3 @@ function jsonArgs(args: Args): Args {
   return out;
 }
 
-export { inArray };
