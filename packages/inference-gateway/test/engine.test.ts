@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { LocalEngine } from '../src/engine/local-engine.js';
 import type { AdapterRef, GenerateRequest } from '../src/engine/types.js';
@@ -143,6 +144,24 @@ test('a corrupt adapter crashes only its engine process; the request fails clean
   // the adapter that crashed it is quarantined, not loaded again
   await expect(engine.generate(req([fx.adapters.corrupt]))).rejects.toMatchObject({ code: 'adapter_quarantined' });
   expect(engine.restarts).toBe(1);
+});
+
+test('a malformed base model fails start-up cleanly and restarts back off', async () => {
+  const badBase = path.join(fx.dir, 'bad-base.gguf');
+  await writeFile(badBase, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(60, 0xff)]));
+  const e = new LocalEngine({ baseModelId: 'bad', runtime: { modelPath: badBase, contexts: 1, contextSize: 64, threads: 1, cacheDir: `${fx.cacheDir}-bad`, allowedLocalDirs: [fx.adapterDir], maxAdapterBytes: 1 << 20, adapterMemoryBytes: 1 << 20 } });
+  try {
+    await expect(e.start()).rejects.toMatchObject({ code: 'engine_unavailable' });
+    await new Promise((r) => setTimeout(r, 4_000));
+    // a few attempts, spaced out: never a hot crash loop
+    expect(e.restarts).toBeGreaterThanOrEqual(1);
+    expect(e.restarts).toBeLessThanOrEqual(5);
+    await expect(e.generate(req([]))).rejects.toMatchObject({ code: 'engine_unavailable' });
+  } finally {
+    await e.close();
+  }
+  // the healthy engines are untouched
+  expect((await engine.generate(req([]))).outputTokenIds.length).toBe(16);
 });
 
 test('stop sequences, max tokens, streaming and exact token counts', async () => {

@@ -44,6 +44,9 @@ export class LocalEngine implements Engine {
   private resident = new Set<string>();
   private readonly quarantined = new Set<string>();
   private closed = false;
+  /** Crashes since the last successful start; restarts back off exponentially after the first. */
+  private consecutiveCrashes = 0;
+  private restartTimer?: NodeJS.Timeout;
   restarts = 0;
   build = 'unknown';
 
@@ -52,7 +55,10 @@ export class LocalEngine implements Engine {
   }
 
   start(): Promise<void> {
-    if (!this.ready) this.ready = this.spawn();
+    if (!this.ready) {
+      if (this.restartTimer) return Promise.reject(new EngineError('engine_unavailable', `the engine for ${this.baseModelId} is restarting after repeated crashes; retry shortly`));
+      this.ready = this.spawn();
+    }
     return this.ready;
   }
 
@@ -67,6 +73,7 @@ export class LocalEngine implements Engine {
         if (m.t === 'ready') {
           clearTimeout(timer);
           this.build = m.build;
+          this.consecutiveCrashes = 0;
           this.options.log?.(`engine ${this.baseModelId}: ready (${m.build}) in ${m.loadMs.toFixed(0)} ms`);
           resolve();
         } else if (m.t === 'fatal') {
@@ -125,8 +132,18 @@ export class LocalEngine implements Engine {
     }
     if (this.closed) return;
     this.restarts++;
-    this.options.log?.(`engine ${this.baseModelId}: process died (${signal ?? code}), restarting`);
-    this.start().catch((e: Error) => this.options.log?.(`engine ${this.baseModelId}: restart failed: ${e.message}`));
+    this.consecutiveCrashes++;
+    const delay = this.consecutiveCrashes <= 1 ? 0 : Math.min(30_000, 250 * 2 ** (this.consecutiveCrashes - 2));
+    this.options.log?.(`engine ${this.baseModelId}: process died (${signal ?? code}), restarting in ${delay} ms`);
+    const restart = () => {
+      this.restartTimer = undefined;
+      if (!this.closed) this.start().catch((e: Error) => this.options.log?.(`engine ${this.baseModelId}: restart failed: ${e.message}`));
+    };
+    if (delay === 0) restart();
+    else {
+      this.restartTimer = setTimeout(restart, delay);
+      this.restartTimer.unref();
+    }
   }
 
   residentAdapters(): ReadonlySet<string> {
@@ -193,6 +210,7 @@ export class LocalEngine implements Engine {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.restartTimer);
     const child = this.child;
     if (!child) return;
     await new Promise<void>((resolve) => {
