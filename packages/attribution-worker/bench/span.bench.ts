@@ -25,6 +25,7 @@ const mem = (): string => `${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} G
 
 let t = performance.now();
 const chain = new MarkovChain(trainingText());
+print('load average at start', (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' '));
 print('markov training tokens / vocabulary', `${chain.tokenCount} / ${chain.V}`);
 
 // Corpus: one flat buffer, records of RECORD tokens; 5% of records copy an earlier record verbatim.
@@ -93,6 +94,7 @@ const lat: number[] = [];
 let spans = 0;
 let scored = 0;
 const all = performance.now();
+const cpuStart = process.cpuUsage();
 for (const out of outputs) {
   const s = performance.now();
   const r = attributeSpans(loaded.segments, out, undefined, DEFAULT_SPAN_PARAMS);
@@ -101,10 +103,13 @@ for (const out of outputs) {
   scored += r.scores.length;
 }
 const allSec = (performance.now() - all) / 1000;
+const cpuUsed = process.cpuUsage(cpuStart);
+const cpuMsPerQuery = (cpuUsed.user + cpuUsed.system) / 1000 / QUERIES;
 lat.sort((a, b) => a - b);
 const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!.toFixed(2);
 print('attribution latency, 256-token output', `p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms (minSpan ${DEFAULT_SPAN_PARAMS.minSpanTokens})`);
-print('attributions per second, one worker', `${(QUERIES / allSec).toFixed(0)} /s (avg ${(spans / QUERIES).toFixed(1)} spans, ${(scored / QUERIES).toFixed(1)} contributions per output)`);
+print('attribution CPU time per output (mean)', `${cpuMsPerQuery.toFixed(2)} ms (wall figures include waiting for a shared CPU)`);
+print('attributions per second, one worker', `${(QUERIES / allSec).toFixed(0)} /s wall, ${(1000 / cpuMsPerQuery).toFixed(0)} /s per CPU-second (avg ${(spans / QUERIES).toFixed(1)} spans, ${(scored / QUERIES).toFixed(1)} contributions per output)`);
 print('memory', mem());
 await pool.close();
 rmSync(dir, { recursive: true, force: true });

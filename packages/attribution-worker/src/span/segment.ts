@@ -185,7 +185,17 @@ export class Segment {
     else this.t8 = data.tokens as Uint8Array;
     this.dense = new HashIds(data.vocab.length);
     for (let i = 0; i < data.vocab.length; i++) this.dense.getOrAdd(data.vocab[i]!);
+    // The suffix array is bucketed by first token (dense order): bucket d spans [start[d], start[d+1]).
+    this.bucketStart = new Uint32Array(data.vocab.length + 2);
+    let sum = 0;
+    for (let d = 1; d <= data.vocab.length; d++) {
+      this.bucketStart[d] = sum;
+      sum += data.counts[d - 1]!;
+    }
+    this.bucketStart[data.vocab.length + 1] = sum;
   }
+
+  private readonly bucketStart: Uint32Array;
 
   get tokenCount(): number {
     return this.entries;
@@ -249,10 +259,12 @@ export class Segment {
 
   /** Length of the longest prefix of q[i..] that occurs in this segment. */
   longestMatch(q: Int32Array, i: number): number {
-    if (q[i]! <= 0) return 0;
+    const first = q[i]!;
+    if (first <= 0) return 0;
     const end = q.length;
-    let lo = 0;
-    let hi = this.entries;
+    let lo = this.bucketStart[first]!;
+    let hi = this.bucketStart[first + 1]!;
+    if (lo === hi) return 0;
     let best = 0;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -268,15 +280,18 @@ export class Segment {
   /** [lo, hi) of suffixes starting with q[i..i+len). */
   range(q: Int32Array, i: number, len: number): [number, number] {
     const end = i + len;
-    let lo = 0;
-    let hi = this.entries;
+    const token = q[i]!;
+    if (token <= 0) return [0, 0];
+    let lo = this.bucketStart[token]!;
+    let hi = this.bucketStart[token + 1]!;
+    const bucketEnd = hi;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.compare(this.saAt(mid), q, i, end) < 0) lo = mid + 1;
       else hi = mid;
     }
     const first = lo;
-    hi = this.entries;
+    hi = bucketEnd;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const r = this.compare(this.saAt(mid), q, i, end);
