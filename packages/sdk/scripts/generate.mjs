@@ -36,6 +36,10 @@ export function collectArtifacts() {
     if (!target || !Array.isArray(artifact.abi) || artifact.abi.length === 0) continue;
     const [[source, name]] = Object.entries(target);
     if (!source.startsWith('src/') || !existsSync(join(contractsDir, source))) continue;
+    // Abstract bases (no bytecode, not an interface) only repeat what the concrete contract's ABI holds.
+    const bytecode = artifact.bytecode?.object ?? '0x';
+    const isInterface = source.startsWith('src/interfaces/') || /^I[A-Z]/.test(name);
+    if ((bytecode === '0x' || bytecode === '') && !isInterface) continue;
     const previous = artifacts.get(name);
     if (previous && previous.source !== source) {
       throw new Error(`two contracts named ${name}: ${previous.source} and ${source}; rename one`);
