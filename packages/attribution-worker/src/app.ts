@@ -4,11 +4,15 @@ import { docsPlugin, healthPlugin, problemPlugin, serverOptions, type Database, 
 import type { AttributionConfig } from './config.js';
 import { RewardsStore } from './rewards-store.js';
 import { rewardRoutes } from './routes/rewards.js';
+import { semanticRoutes } from './semantic/routes.js';
+import type { SemanticService } from './semantic/semantic-service.js';
 
 export interface AppDeps {
   db: Database;
   checks?: Record<string, ReadinessCheck>;
   settlementAddress?: string;
+  /** Semantic retrieval; without it the retrieval route answers 404 "not configured". */
+  semantic?: SemanticService;
 }
 
 /** The proof API: epochs, published leaf sets, an account's rewards, proofs and claim calldata. */
@@ -18,5 +22,6 @@ export async function buildApp(config: Pick<AttributionConfig, 'logLevel'>, deps
   await app.register(docsPlugin, { title: 'OpenLedger attribution worker', version: '0.1.0', description: 'Proof of Attribution rewards and proofs' });
   await app.register(healthPlugin, { checks: deps.checks ?? {} });
   await app.register(rewardRoutes, { db: deps.db, store: new RewardsStore(deps.db), settlementAddress: deps.settlementAddress });
+  await app.register(semanticRoutes, { semantic: deps.semantic });
   return app as unknown as FastifyInstance;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, envBool, envHexKey, envInt, envOptional, envString } from '@openledger/service-kit';
+import { DEFAULT_SEMANTIC_PARAMS, type SemanticParams } from './semantic/semantic-attribution.js';
 import { DEFAULT_SPAN_PARAMS, type SpanParams } from './span/attribute.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -25,6 +26,10 @@ export interface AttributionConfig {
   span: SpanParams;
   buildThreads: number;
   concurrency: number;
+  /** Local ONNX feature-extraction model directory; semantic attribution and retrieval are off without it. */
+  embeddingModelDir?: string;
+  embedBatch: number;
+  semantic: SemanticParams;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AttributionConfig {
@@ -59,5 +64,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     buildThreads: envInt(env, 'INDEX_BUILD_THREADS', 1, { min: 0, max: 64 }),
     concurrency: envInt(env, 'USAGE_CONCURRENCY', 4, { min: 1, max: 64 }),
+    embeddingModelDir: envOptional(env, 'EMBEDDING_MODEL_DIR'),
+    embedBatch: envInt(env, 'EMBED_BATCH', 32, { min: 1, max: 1024 }),
+    semantic: {
+      topK: envInt(env, 'SEMANTIC_TOP_K', DEFAULT_SEMANTIC_PARAMS.topK, { min: 1, max: 100 }),
+      minSimilarityPpm: envInt(env, 'SEMANTIC_MIN_SIMILARITY_PPM', DEFAULT_SEMANTIC_PARAMS.minSimilarityPpm, { min: 0, max: 1_000_000 }),
+    },
   };
 }

@@ -10,6 +10,7 @@ const redis = createRedis(config.redisUrl);
 const app = await buildApp(config, {
   db: service.db,
   settlementAddress: service.settlementAddress,
+  semantic: service.semantic,
   checks: { database: () => service.handle.ping(), redis: () => pingRedis(redis) },
 });
 await app.listen({ port: config.port, host: config.host });

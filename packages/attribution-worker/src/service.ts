@@ -9,6 +9,7 @@ import { schema } from './db/schema.js';
 import { ChainSender } from './settlement/chain-sender.js';
 import { SettlementProvider } from './settlement/provider.js';
 import { Settler } from './settlement/settler.js';
+import { SemanticService } from './semantic/semantic-service.js';
 import { BuildPool } from './span/build-pool.js';
 import { contributionAcceptedProcessor } from './workers/contribution-accepted.js';
 import { contributionRevokedProcessor } from './workers/contribution-revoked.js';
@@ -20,6 +21,8 @@ export interface Service {
   db: Database;
   handle: DatabaseHandle<typeof schema>;
   attributor: Attributor;
+  /** Present when EMBEDDING_MODEL_DIR is set. */
+  semantic?: SemanticService;
   settler?: Settler;
   settlementAddress?: string;
   workers: Worker[];
@@ -35,10 +38,13 @@ export async function startService(config: AttributionConfig, log: (msg: string)
   const db = handle.db as unknown as Database;
   const pool = new BuildPool(config.buildThreads);
   const attributor = new Attributor({ db, indexDir: join(config.dataDir, 'index'), pool, params: config.span });
+  const semantic = config.embeddingModelDir
+    ? await SemanticService.open({ modelDir: config.embeddingModelDir, dir: join(config.dataDir, 'semantic'), params: config.semantic, batchSize: config.embedBatch })
+    : undefined;
   const connection = createRedis(config.redisUrl);
   const workers = [
-    new Worker(QUEUES.contributionAccepted, contributionAcceptedProcessor(attributor, 256 * 1024 * 1024), { connection, concurrency: 1 }),
-    new Worker(QUEUES.contributionRevoked, contributionRevokedProcessor(attributor), { connection, concurrency: 1 }),
+    new Worker(QUEUES.contributionAccepted, contributionAcceptedProcessor(attributor, 256 * 1024 * 1024, semantic), { connection, concurrency: 1 }),
+    new Worker(QUEUES.contributionRevoked, contributionRevokedProcessor(attributor, semantic), { connection, concurrency: 1 }),
     new Worker(QUEUES.usageEvents, usageEventsProcessor(attributor), { connection, concurrency: config.concurrency }),
   ];
   for (const w of workers) w.on('failed', (job, err) => log(`${w.name} job ${job?.id} failed: ${err.message}`));
@@ -77,6 +83,7 @@ export async function startService(config: AttributionConfig, log: (msg: string)
     db,
     handle,
     attributor,
+    semantic,
     settler,
     settlementAddress,
     workers,
@@ -85,6 +92,7 @@ export async function startService(config: AttributionConfig, log: (msg: string)
       await Promise.all(workers.map((w) => w.close()));
       await running;
       await pool.close();
+      await semantic?.close();
       connection.disconnect();
       await handle.close();
     },
