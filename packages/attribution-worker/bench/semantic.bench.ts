@@ -23,11 +23,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'semantic-bench-'));
 try {
   const modelDir = process.env.EMBEDDING_MODEL_DIR ?? writeFixtureModel(join(tmp, 'fixture-bert'));
   const sentences = trainingText(8_000_000)
-    .split(/(?<=[.!?])\s+/)
+    .split(/(?<=[.!?])\s+|\n\s*\n/)
     .map((s) => s.replace(/\s+/g, ' ').trim())
     .filter((s) => s.length >= 40 && s.length <= 400);
-  if (sentences.length < N) throw new Error(`only ${sentences.length} sentences of prose found`);
-  const records = sentences.slice(0, N);
+  if (sentences.length === 0) throw new Error('no prose found');
+  // fewer sentences than records: later records join two sentences (still distinct texts)
+  const records = Array.from({ length: N }, (_, i) => (i < sentences.length ? sentences[i]! : `${sentences[i % sentences.length]!} ${sentences[(i * 7 + 3) % sentences.length]!}`));
   print('model', `${process.env.EMBEDDING_MODEL_DIR ? modelDir : 'fixture (bag-of-words BERT-shaped ONNX)'}`);
   print('records', `${N} (mean ${Math.round(records.reduce((s, r) => s + r.length, 0) / N)} chars)`);
 
@@ -51,7 +52,8 @@ try {
   await semantic.embedder.embed(sample);
   print('embeddings/s (batch 32, no store)', `${((sample.length * 1000) / (performance.now() - tEmbed)).toFixed(0)}`);
 
-  const next = rng(42);
+  const xs = rng(42);
+  const next = (): number => xs() / 4294967296;
   const queries = Array.from({ length: Q }, () => records[Math.floor(next() * N)]!.split(' ').slice(0, 12).join(' '));
   const full: number[] = [];
   for (const q of queries) {

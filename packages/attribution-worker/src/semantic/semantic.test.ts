@@ -5,11 +5,20 @@ import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { batchRoot, recordHash } from '@openledger/sdk';
 import { openDatabase, type ContributionAcceptedJob, type Database, type DatabaseHandle } from '@openledger/service-kit';
 import { createTestDatabase, type TestDatabase } from '@openledger/service-kit/testing';
 import { buildApp } from '../app.js';
+import { Attributor } from '../attributor.js';
 import { schema } from '../db/schema.js';
+import { DEFAULT_SPAN_PARAMS } from '../span/attribute.js';
+import { BuildPool } from '../span/build-pool.js';
+import { contributionAcceptedProcessor } from '../workers/contribution-accepted.js';
+import { contributionRevokedProcessor } from '../workers/contribution-revoked.js';
 import { EmbeddingModelError, loadEmbedder, type Embedder } from './embedder.js';
 import { writeFixtureModel } from './fixture-model.js';
 import { CONTRIBUTOR_CAP, DEFAULT_SEMANTIC_PARAMS, RETRIEVAL_UNIT, semanticScores } from './semantic-attribution.js';
@@ -210,5 +219,48 @@ describe('semantic attribution and retrieval', () => {
       { contributionId: 'a3', contributor: ALICE, score: (600_000n * CONTRIBUTOR_CAP) / 2_200_000n },
       { contributionId: 'b1', contributor: BOB, score: 550_000n },
     ]);
+  });
+
+  it('is fed by the contribution consumers next to the span index, and catches up after a crash between them', async () => {
+    const dbt = await createTestDatabase('attr_semantic_consumers');
+    const handle = await openDatabase({ service: 'attribution-worker', url: dbt.url, dataDir: dbt.dataDir, migrationsFolder: MIGRATIONS, schema });
+    const db = handle.db as unknown as Database;
+    const exports: Record<string, string> = {};
+    const server: Server = createServer((req, res) => {
+      const body = exports[req.url ?? ''];
+      if (body === undefined) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = join(tmp, 'consumers');
+    const pool = new BuildPool(0);
+    try {
+      const attributor = new Attributor({ db, indexDir: join(dir, 'index'), pool, params: DEFAULT_SPAN_PARAMS });
+      const recs = CORPUS.weather!.records;
+      const hashes = recs.map((r) => recordHash(JSON.stringify(r)));
+      exports['/w/export.jsonl'] = recs.map((record, index) => JSON.stringify({ contributionId: 'w', contributor: BOB, index, recordHash: hashes[index], record })).join('\n') + '\n';
+      const job = { ...accepted('w', BOB, '9'), recordCount: recs.length, batchRoot: batchRoot(hashes) as `0x${string}`, exportUrl: `${base}/w/export.jsonl` };
+      const asJob = <T>(data: T) => ({ data }) as Job<T>;
+
+      // Span index done, semantic index not (the worker died between the two): the replay fills it in.
+      await contributionAcceptedProcessor(attributor, 1 << 20)(asJob(job));
+      expect(attributor.index('9').has('w')).toBe(true);
+      const semantic = new SemanticService(embedder, { dir: join(dir, 'semantic'), params: DEFAULT_SEMANTIC_PARAMS });
+      const accept = contributionAcceptedProcessor(attributor, 1 << 20, semantic);
+      expect(await accept(asJob(job))).toMatchObject({ indexed: true, records: 2 });
+      expect(await accept(asJob(job))).toEqual({ indexed: false });
+      const [top] = await semantic.nearest(['9'], 'snow in the sky', 1);
+      expect(top).toMatchObject({ contributionId: 'w', recordIndex: 1, text: 'snow and cloud in a cold sky' });
+
+      await contributionRevokedProcessor(attributor, semantic)(asJob({ datanetId: '9', contributionId: 'w', contributor: BOB as `0x${string}`, reason: 'slashed' }));
+      expect(attributor.index('9').has('w')).toBe(false);
+      expect(await semantic.nearest(['9'], 'snow in the sky', 1)).toEqual([]);
+    } finally {
+      server.close();
+      await pool.close();
+      await handle.close();
+      await dbt.drop();
+    }
   });
 });

@@ -119,8 +119,19 @@ export class VectorStore {
     const { dim, matrix } = this;
     const best: Array<{ row: number; sim: number }> = [];
     for (let row = 0, off = 0; row < this.rows.length; row++, off += dim) {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += matrix[off + j]! * query[j]!;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let j = 0;
+      for (; j + 3 < dim; j += 4) {
+        d0 += matrix[off + j]! * query[j]!;
+        d1 += matrix[off + j + 1]! * query[j + 1]!;
+        d2 += matrix[off + j + 2]! * query[j + 2]!;
+        d3 += matrix[off + j + 3]! * query[j + 3]!;
+      }
+      for (; j < dim; j++) d0 += matrix[off + j]! * query[j]!;
+      const dot = d0 + d1 + d2 + d3;
       if (dot < minSimilarity || (best.length === k && dot <= best[k - 1]!.sim)) continue;
       let at = best.length;
       while (at > 0 && best[at - 1]!.sim < dot) at--;
