@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContributionAcceptedJob, ContributionRevokedJob } from '@openledger/service-kit';
 import { recordText } from '../attributor.js';
@@ -59,6 +60,13 @@ export class SemanticService {
     return store;
   }
 
+  /** A datanet's store for reading: a datanet with nothing indexed has none (and a query creates nothing). */
+  private async existing(datanetId: string): Promise<VectorStore | undefined> {
+    if (!ID.test(datanetId)) throw new SemanticInputError('datanetId', `"${datanetId}" is not a datanet id`);
+    if (!this.stores.has(datanetId) && !existsSync(join(this.options.dir, datanetId))) return undefined;
+    return this.store(datanetId);
+  }
+
   private serial<T>(datanetId: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.queues.get(datanetId) ?? Promise.resolve()).then(fn, fn);
     this.queues.set(datanetId, run.catch(() => undefined));
@@ -89,7 +97,7 @@ export class SemanticService {
   async nearest(datanetIds: readonly string[], text: string, k: number, minSimilarity = -Infinity): Promise<Neighbour[]> {
     const [query] = await this.embedder.embed([text]);
     const all: Neighbour[] = [];
-    for (const id of [...new Set(datanetIds)].sort()) all.push(...(await this.store(id)).nearest(query!, k, minSimilarity));
+    for (const id of [...new Set(datanetIds)].sort()) all.push(...((await this.existing(id))?.nearest(query!, k, minSimilarity) ?? []));
     return all.sort((a, b) => b.similarity - a.similarity || (a.contributionId < b.contributionId ? -1 : a.contributionId > b.contributionId ? 1 : a.recordIndex - b.recordIndex)).slice(0, k);
   }
 
@@ -101,8 +109,8 @@ export class SemanticService {
 
   /** Per-retrieval scores of a usage event's retrievedContributionIds (revoked or unknown ones earn nothing). */
   async retrievalScores(datanetIds: readonly string[], retrieved: readonly string[]): Promise<SemanticScore[]> {
-    const stores = await Promise.all([...new Set(datanetIds)].sort().map((id) => this.store(id)));
-    return retrievalScores(retrieved, (id) => stores.map((s) => s.get(id)).find((c) => c !== undefined));
+    const stores = await Promise.all([...new Set(datanetIds)].sort().map((id) => this.existing(id)));
+    return retrievalScores(retrieved, (id) => stores.map((s) => s?.get(id)).find((c) => c !== undefined));
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * @jest-environment ./src/semantic/onnx-test-environment.cjs
  */
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,10 @@ describe('semantic attribution and retrieval', () => {
       const storm = await retrieve('cold wind and rain from the sea', 1);
       expect(storm.records).toHaveLength(1);
       expect(storm.records[0]).toMatchObject({ contributionId: 'weather', recordIndex: 0 });
+      // a datanet with nothing indexed answers no records and leaves nothing on disk
+      const none = await app.inject({ method: 'GET', url: '/v1/datanets/404/retrieve?q=cat' });
+      expect(none.json()).toMatchObject({ datanetId: '404', records: [] });
+      expect(existsSync(join(dir(), '404'))).toBe(false);
       const bread = await retrieve('bread with cheese and milk', 1);
       expect(bread.records[0]).toMatchObject({ contributionId: 'baking', text: 'bake the bread with milk and cheese\nbake bread' });
     });
