@@ -64,6 +64,11 @@ try {
       errors: result.errors + result.timeouts + result.non2xx,
     };
     results.push(line);
+    const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code}×${count}`).join(' ');
+    if (line.errors > 0) {
+      const probe = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' }, body }).catch((e) => ({ status: 'no answer', text: async () => e.message }));
+      console.log(`  statuses ${statuses || 'none'}; errors ${result.errors}, timeouts ${result.timeouts}; a request now: ${probe.status} ${(await probe.text()).slice(0, 200)}`);
+    }
     console.log(`gateway load c=${connections}: ${line.rps.toFixed(1)} req/s, p50 ${line.p50} ms, p99 ${line.p99} ms, ${ok} ok, ${line.errors} errors/non-2xx (max_tokens ${maxTokens}, ${duration} s)`);
   }
   const held = results.filter((r) => r.p99 < 1000 && r.errors === 0).sort((a, b) => b.rps - a.rps)[0];
