@@ -4,6 +4,31 @@ import { HttpProblem, type ProblemDetails } from './problem.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
+/** Driver error codes that mean a dependency (Postgres, Redis, RPC) is unreachable, not that the request is bad. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+]);
+
+/** Walks the `cause` chain (drizzle and ethers wrap driver errors) looking for an unreachable dependency. */
+export function isDependencyUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|Connection is closed|connection timeout/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Maps Fastify's own error codes to statuses and a readable detail. */
 function fromFastifyError(error: FastifyError): HttpProblem | undefined {
   if (error.validation) {
@@ -38,6 +63,16 @@ export const problemPlugin = fp(
   async function problemPlugin(app: FastifyInstance) {
     app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
       const problem = error instanceof HttpProblem ? error : fromFastifyError(error as FastifyError);
+      if (!problem && isDependencyUnavailable(error)) {
+        request.log.error({ err: error }, 'dependency unavailable');
+        const body: ProblemDetails = {
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: `a backing service (database, queue or chain node) is unreachable; retry shortly (request id ${request.id})`,
+        };
+        return reply.status(503).header('retry-after', '2').type(PROBLEM_TYPE).send(body);
+      }
       if (!problem) {
         request.log.error({ err: error }, 'unhandled error');
         const body: ProblemDetails = {

@@ -36,6 +36,10 @@ describe('problem plugin', () => {
     app.get('/slow', async () => {
       throw tooManyRequests('slow down', 3);
     });
+    app.get('/db-down', async () => {
+      const driver = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      throw new Error('Failed query: select 1', { cause: driver });
+    });
     app.get('/boom', async () => {
       throw new Error('secret internals');
     });
@@ -61,6 +65,13 @@ describe('problem plugin', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');
     expect(res.json().detail).toContain('req-123');
+  });
+  test('an unreachable database is a 503 problem with Retry-After, not a 500', async () => {
+    const res = await app.inject('/db-down');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    expect(res.body).not.toContain('ECONNREFUSED');
   });
   test('unknown routes are problem 404s', async () => {
     const res = await app.inject('/nope?x=1');
