@@ -9,22 +9,25 @@ import { spendingAuthorizations, usageEvents } from '../db/schema.js';
 /** Fee in OPEN wei: price per 1k tokens × tokens / 1000, rounded up. */
 export const feeFor = (pricePer1kTokensWei: bigint, tokens: number): bigint => (pricePer1kTokensWei * BigInt(tokens) + 999n) / 1000n;
 
-export interface CompletedInference {
+/** What a finished request tells the recorder: the usage event's own fields plus the key and the price. */
+export type CompletedInference = Pick<
+  UsageEventJob,
+  | 'caller'
+  | 'adapterId'
+  | 'adapterVersion'
+  | 'baseModelId'
+  | 'modelOwner'
+  | 'datanetIds'
+  | 'promptText'
+  | 'outputText'
+  | 'promptTokenIds'
+  | 'outputTokenIds'
+  | 'promptTokens'
+  | 'completionTokens'
+> & {
   apiKeyId: string;
-  caller: `0x${string}`;
-  adapterId: string;
-  adapterVersion: number;
-  baseModelId: string;
-  modelOwner: `0x${string}`;
-  datanetIds: string[];
-  promptText: string;
-  outputText: string;
-  promptTokenIds: number[];
-  outputTokenIds: number[];
-  promptTokens: number;
-  completionTokens: number;
   pricePer1kTokensWei: bigint;
-}
+};
 
 /**
  * One usage event per completed request: stored in the gateway's database first (the record of what is
