@@ -27,6 +27,11 @@ export class ProcessGroup {
   start(name, command, args, { cwd, env, onExit, echo = true } = {}) {
     const color = COLORS[this.children.length % COLORS.length];
     const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    // A log file that cannot be written (disk full, folder removed) must not take the stack down:
+    // the output still reaches the console and the exit tail.
+    log.on('error', (err) => {
+      if (!this.quiet) process.stderr.write(`${name}: log file unavailable (${err.message})\n`);
+    });
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const prefix = `\x1b[${color}m${name.padEnd(18)}\x1b[0m| `;
     let tail = '';
@@ -43,10 +48,12 @@ export class ProcessGroup {
     };
     forward(child.stdout);
     forward(child.stderr);
-    // 'close' comes after the output pipes are drained (and after 'exit'): the log is complete then.
+    // 'close' comes after the output pipes are drained (and after 'exit'); the log file is complete once
+    // its own stream has closed (or failed).
     const closed = new Promise((resolveClose) => child.once('close', () => {
+      log.once('close', resolveClose);
+      log.once('error', resolveClose);
       log.end();
-      resolveClose();
     }));
     const exited = new Promise((resolveExit) => {
       child.once('exit', (code, signal) => {

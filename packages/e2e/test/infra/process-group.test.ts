@@ -50,5 +50,6 @@ describe('dev stack process group', () => {
     expect(code).toBe(3);
     expect(tail).toContain('boom');
     await group.stopAll();
+    expect(readFileSync(join(logDir, 'crasher.log'), 'utf8')).toContain('boom');
   });
 });
