@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { ContributionAcceptedJob, ContributionRevokedJob, Database, UsageEventJob } from '@openledger/service-kit';
 import { contributions, usageEvents, usageScores } from './db/schema.js';
 import { attributeSpans, type Attribution, type SpanParams } from './span/attribute.js';
@@ -7,6 +7,7 @@ import type { BuildPool } from './span/build-pool.js';
 import { DatanetIndex } from './span/datanet-index.js';
 import type { Segment } from './span/segment.js';
 import { tokenize } from './span/tokenizer.js';
+import { DEFAULT_RETRIEVAL_SHARE_BPS, MAX_RETRIEVED, withRetrieval } from './retrieval.js';
 
 export class InvalidJobError extends Error {
   constructor(readonly field: string, message: string) {
@@ -42,6 +43,14 @@ export interface AttributorOptions {
   pool: BuildPool;
   params: SpanParams;
   mergeFactor?: number;
+  /** Share of each inference's contributors' part paid to its cited retrievals, in basis points (default 2000). */
+  retrievalShareBps?: number;
+}
+
+/** A scored inference: the span/weight attribution and the rows stored for settlement (retrievals folded in). */
+export interface ScoredUsage extends Attribution {
+  /** Distinct cited contributions that were paid (accepted, of the adapter's datanets), sorted. */
+  cited: string[];
 }
 
 /** Holds the span index of every datanet and turns contribution and usage events into rows. */
@@ -114,12 +123,14 @@ export class Attributor {
   }
 
   /** Scores one usage event and stores it with its scores in one transaction (idempotent on usageId). */
-  async scoreUsage(job: UsageEventJob): Promise<Attribution | null> {
+  async scoreUsage(job: UsageEventJob): Promise<ScoredUsage | null> {
     validateUsage(job);
     const { db } = this.options;
     const [seen] = await db.select({ usageId: usageEvents.usageId }).from(usageEvents).where(eq(usageEvents.usageId, job.usageId));
     if (seen) return null;
     const attribution = this.attribute(job);
+    const cited = await this.citedContributions(job);
+    const scores = withRetrieval(attribution.scores, cited, this.options.retrievalShareBps ?? DEFAULT_RETRIEVAL_SHARE_BPS);
     await db.transaction(async (tx) => {
       const inserted = await tx
         .insert(usageEvents)
@@ -139,12 +150,22 @@ export class Attributor {
         })
         .onConflictDoNothing()
         .returning({ usageId: usageEvents.usageId });
-      if (inserted.length === 0 || attribution.scores.length === 0) return;
+      if (inserted.length === 0 || scores.length === 0) return;
       await tx.insert(usageScores).values(
-        attribution.scores.map((s) => ({ usageId: job.usageId, contributionId: s.contributionId, contributor: s.contributor, score: s.score.toString() })),
+        scores.map((s) => ({ usageId: job.usageId, contributionId: s.contributionId, contributor: s.contributor, score: s.score.toString() })),
       );
     });
-    return attribution;
+    return { ...attribution, cited: cited.map((c) => c.contributionId).sort(), scores };
+  }
+
+  /** The event's cited contributions that are paid: still accepted and in one of the adapter's datanets. */
+  private async citedContributions(job: UsageEventJob): Promise<Array<{ contributionId: string; contributor: string }>> {
+    const ids = [...new Set(job.retrievedContributionIds ?? [])];
+    if (ids.length === 0 || job.datanetIds.length === 0) return [];
+    return this.options.db
+      .select({ contributionId: contributions.contributionId, contributor: contributions.contributor })
+      .from(contributions)
+      .where(and(inArray(contributions.contributionId, ids), inArray(contributions.datanetId, [...new Set(job.datanetIds)]), eq(contributions.status, 'active')));
   }
 }
 
@@ -157,6 +178,10 @@ export function validateUsage(job: UsageEventJob): void {
   if (typeof job.outputText !== 'string' || job.outputText.length > MAX_TEXT) throw new InvalidJobError('outputText', `must be a string of at most ${MAX_TEXT} characters`);
   if (typeof job.promptText !== 'string' || job.promptText.length > MAX_TEXT) throw new InvalidJobError('promptText', `must be a string of at most ${MAX_TEXT} characters`);
   if (typeof job.feeWei !== 'string' || !UINT.test(job.feeWei)) throw new InvalidJobError('feeWei', 'must be a decimal wei string');
+  const r = job.retrievedContributionIds;
+  if (r !== undefined && (!Array.isArray(r) || r.length > MAX_RETRIEVED || r.some((id) => typeof id !== 'string' || !UINT.test(id)))) {
+    throw new InvalidJobError('retrievedContributionIds', `must be an array of at most ${MAX_RETRIEVED} decimal contribution ids`);
+  }
   const a = job.authorization;
   if (!a || !ADDRESS.test(a.payer)) throw new InvalidJobError('authorization.payer', 'must be an address');
   if (!ADDRESS.test(a.operator)) throw new InvalidJobError('authorization.operator', 'must be an address');

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, envBool, envHexKey, envInt, envOptional, envString } from '@openledger/service-kit';
 import { DEFAULT_SEMANTIC_PARAMS, type SemanticParams } from './semantic/semantic-attribution.js';
+import { BPS, DEFAULT_RETRIEVAL_SHARE_BPS } from './retrieval.js';
 import { DEFAULT_SPAN_PARAMS, type SpanParams } from './span/attribute.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -30,6 +31,8 @@ export interface AttributionConfig {
   embeddingModelDir?: string;
   embedBatch: number;
   semantic: SemanticParams;
+  /** RETRIEVAL_SHARE_BPS: share of an inference's contributors' part paid to its cited retrievals (0..10000). */
+  retrievalShareBps: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AttributionConfig {
@@ -63,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueryTokens: envInt(env, 'MAX_QUERY_TOKENS', DEFAULT_SPAN_PARAMS.maxQueryTokens, { min: 1, max: 1 << 20 }),
     },
     buildThreads: envInt(env, 'INDEX_BUILD_THREADS', 1, { min: 0, max: 64 }),
+    retrievalShareBps: envInt(env, 'RETRIEVAL_SHARE_BPS', DEFAULT_RETRIEVAL_SHARE_BPS, { min: 0, max: BPS }),
     concurrency: envInt(env, 'USAGE_CONCURRENCY', 4, { min: 1, max: 64 }),
     embeddingModelDir: envOptional(env, 'EMBEDDING_MODEL_DIR'),
     embedBatch: envInt(env, 'EMBED_BATCH', 32, { min: 1, max: 1024 }),

@@ -37,7 +37,7 @@ export async function startService(config: AttributionConfig, log: (msg: string)
   const handle = await openDatabase({ service: 'attribution-worker', url: config.databaseUrl, dataDir: join(config.dataDir, 'db'), migrationsFolder: MIGRATIONS_FOLDER, schema });
   const db = handle.db as unknown as Database;
   const pool = new BuildPool(config.buildThreads);
-  const attributor = new Attributor({ db, indexDir: join(config.dataDir, 'index'), pool, params: config.span });
+  const attributor = new Attributor({ db, indexDir: join(config.dataDir, 'index'), pool, params: config.span, retrievalShareBps: config.retrievalShareBps });
   const semantic = config.embeddingModelDir
     ? await SemanticService.open({ modelDir: config.embeddingModelDir, dir: join(config.dataDir, 'semantic'), params: config.semantic, batchSize: config.embedBatch })
     : undefined;
