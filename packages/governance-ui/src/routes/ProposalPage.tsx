@@ -169,7 +169,8 @@ export default function ProposalPage({ proposalId }: { proposalId: bigint }) {
       <Actions proposal={p} />
       <h2>Description</h2>
       <p style={{ whiteSpace: 'pre-wrap' }}>{p.description.replace(/^#[^\n]*\n+/, '') || '(no description)'}</p>
-      {(p.state === 'Active' || p.state === 'Succeeded' || p.state === 'Queued') && (
+      {/* Executed keeps the section mounted so the Execute transaction's mined status stays in view. */}
+      {(p.state === 'Active' || p.state === 'Succeeded' || p.state === 'Queued' || p.state === 'Executed') && (
         <>
           <h2>{p.state === 'Active' ? 'Vote' : 'Queue and execute'}</h2>
           <RequireWallet action={p.state === 'Active' ? 'vote' : 'queue or execute'}>{p.state === 'Active' ? <VoteForm proposal={p} /> : <QueueExecute proposal={p} />}</RequireWallet>
