@@ -2,7 +2,8 @@
 // Writes the Merkle fixtures the Solidity settlement tests verify against, with the same library the
 // attribution worker uses (@openzeppelin/merkle-tree, StandardMerkleTree of (address, uint256)).
 // Deterministic: accounts and amounts come from sha256 of a fixed seed, so reruns give the same files.
-//   node script/gen-merkle-fixture.mjs            -> test/fixtures/merkle-small.json, merkle-100k.json
+//   node script/gen-merkle-fixture.mjs            -> test/fixtures/merkle-small.json, merkle-100k.json,
+//                                                    merkle-100k-indexed.json
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -81,3 +82,23 @@ const big = buildTrees(N, 10n ** 15n, 10n ** 21n);
 const picked = new Set();
 for (let k = 0; picked.size < 64; k++) picked.add(Number(BigInt(`0x${rand('pick', k).toString('hex')}`) % BigInt(N)));
 write('merkle-100k.json', describe(big, [...picked]));
+
+// The same 100,000 epoch-1 amounts as (index, account, amount) leaves, for the bitmap-style reference
+// distributor the gas tests measure side by side (test/settlement/BitmapDistributorReference.sol), with
+// proofs for the same 64 picked leaves.
+const indexedValues = [];
+for (const [i, [a, v]] of big[0].entries()) indexedValues[i] = [i.toString(), a, v];
+const indexed = StandardMerkleTree.of(indexedValues, ['uint256', 'address', 'uint256']);
+const indexedData = {
+  count: indexedValues.length,
+  root: indexed.root,
+  total: total(indexedValues.map(([, a, v]) => [a, v])),
+  leaves: [...picked].map((i) => ({
+    index: i,
+    account: indexedValues[i][1],
+    amount: indexedValues[i][2],
+    proof: indexed.getProof(i),
+  })),
+};
+writeFileSync(join(outDir, 'merkle-100k-indexed.json'), `${JSON.stringify(indexedData, null, 1)}\n`);
+console.log(`merkle-100k-indexed.json: ${indexedData.count} leaves, ${indexedData.leaves.length} with proofs, root ${indexed.root}`);

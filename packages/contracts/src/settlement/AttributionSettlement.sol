@@ -41,9 +41,12 @@ contract AttributionSettlement is SettlementState {
     function fund(uint64 epoch, uint256 amount) external {
         if (amount == 0) revert SettlementInvalidParameter("amount");
         _token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 total = _head.totalFunded + amount;
-        _head.totalFunded = SafeCast.toUint96(total);
-        // casting is safe: the epoch's funding is part of the total, which fits 96 bits
+        uint256 total = _totalFunded + amount;
+        SafeCast.toUint96(total); // reverts beyond 96 bits
+        _totalFunded = total;
+        // casting is safe: available and the epoch's funding are parts of the total, which fits 96 bits
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _head.available += uint96(amount);
         // forge-lint: disable-next-line(unsafe-typecast)
         _epochs[epoch].funded += uint96(amount);
         emit Funded(epoch, msg.sender, amount, total);
@@ -60,7 +63,8 @@ contract AttributionSettlement is SettlementState {
         uint64 expected = uint64(h.lastPostedEpoch) + 1;
         if (epoch != expected) revert SettlementEpochNotNext(epoch, expected);
         if (root == bytes32(0)) revert SettlementInvalidRoot(root);
-        if (total > h.totalFunded) revert SettlementUnderfunded(total, h.totalFunded);
+        uint256 funded = _totalFunded;
+        if (total > funded) revert SettlementUnderfunded(total, funded);
         h.fallbackEpoch = uint32(_newestClaimableEpoch(h));
         uint40 claimableAt = uint40(block.timestamp) + h.challengeWindow;
         // casting is safe: epochs are sequential, 2^32 posts are out of reach
@@ -71,7 +75,7 @@ contract AttributionSettlement is SettlementState {
         _head = h;
         StoredEpoch storage e = _epochs[epoch];
         e.root = root;
-        // casting is safe: total <= totalFunded, a uint96
+        // casting is safe: total <= _totalFunded, which fits 96 bits
         // forge-lint: disable-next-line(unsafe-typecast)
         e.total = uint96(total);
         e.claimableAt = claimableAt;
@@ -135,10 +139,14 @@ contract AttributionSettlement is SettlementState {
             return 0;
         }
         paid = cumulativeAmount - already;
-        uint256 claimedTotal = _totalClaimed + paid;
-        if (claimedTotal > h.totalFunded) revert SettlementUnderfunded(claimedTotal, h.totalFunded);
+        if (paid > h.available) {
+            uint256 funded = _totalFunded;
+            revert SettlementUnderfunded(funded - h.available + paid, funded);
+        }
         _claimed[account] = cumulativeAmount;
-        _totalClaimed = claimedTotal;
+        // casting is safe: paid <= available, a uint96
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _head.available = h.available - uint96(paid);
         _token.safeTransfer(account, paid);
         emit Claimed(account, epoch, paid, cumulativeAmount);
     }

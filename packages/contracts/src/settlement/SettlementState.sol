@@ -15,14 +15,15 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
     /// @dev How many revoked epochs {postRoot} steps back over when looking for the newest claimable one.
     uint256 internal constant MAX_REVOKED_SKIPS = 8;
 
-    /// @dev Everything a claim and a post need besides the root itself, in one slot.
+    /// @dev Everything a claim needs besides the root itself, in one slot that a claim reads and updates
+    /// (so the pool it draws on costs no extra storage slot). {postRoot} also reads {_totalFunded}.
     struct Head {
         uint32 lastPostedEpoch;
         uint32 fallbackEpoch; // newest epoch claimable when lastPostedEpoch was posted
         uint40 lastClaimableAt;
         bool lastRevoked;
         uint32 challengeWindow;
-        uint96 totalFunded; // OPEN's whole supply is 1e27 wei < 2^96; fund() reverts on overflow
+        uint96 available; // funded and not yet claimed: _totalFunded - total claimed (<= _totalFunded)
     }
 
     /// @dev An epoch as stored. `funded` shares the slot with the root's metadata, so the slot that
@@ -37,7 +38,9 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
 
     IERC20 internal immutable _token;
     Head internal _head;
-    uint256 internal _totalClaimed;
+    /// @dev All OPEN ever funded; fits 96 bits (OPEN's whole supply is 1e27 wei < 2^96; fund() reverts on
+    /// overflow). What was claimed is `_totalFunded - _head.available`.
+    uint256 internal _totalFunded;
     mapping(uint64 epoch => StoredEpoch) internal _epochs;
     mapping(address account => uint256) internal _claimed;
 
@@ -74,12 +77,12 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
 
     /// @inheritdoc IAttributionSettlement
     function totalFunded() external view returns (uint256) {
-        return _head.totalFunded;
+        return _totalFunded;
     }
 
     /// @inheritdoc IAttributionSettlement
     function totalClaimed() external view returns (uint256) {
-        return _totalClaimed;
+        return _totalFunded - _head.available;
     }
 
     /// @inheritdoc IAttributionSettlement
@@ -111,17 +114,20 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
     }
 
     /// @dev The newest epoch claimable right now, for {postRoot} to keep as the fallback: the last posted
-    /// one if claimable, else a binary search (claimableAt grows with the epoch) over the epochs posted
-    /// since the old fallback, stepping back over revoked ones (at most {MAX_REVOKED_SKIPS}); the old
-    /// fallback if none qualifies. O(log n) reads, so a challenge window longer than the posting period
-    /// still lets roots become claimable.
+    /// one if claimable, else a search (claimableAt grows with the epoch) over the epochs posted since the
+    /// old fallback, stepping back over revoked ones (at most {MAX_REVOKED_SKIPS}); the old fallback if none
+    /// qualifies. The search probes the two epochs after the old fallback first (posting at a steady rate,
+    /// at most one more epoch has matured since the previous post, so that settles it in one or two
+    /// reads), then bisects: at most 2 + log2(n) reads, so a challenge window longer than the posting
+    /// period still lets roots become claimable.
     function _newestClaimableEpoch(Head memory h) internal view returns (uint64 best) {
         best = _claimableEpoch(h);
         if (best == h.lastPostedEpoch) return best;
         uint256 lo = uint256(h.fallbackEpoch) + 1;
         uint256 hi = h.lastPostedEpoch; // exclusive: the last posted epoch is not claimable
-        while (lo < hi) {
-            uint256 mid = (lo + hi) / 2;
+        // invariant: every epoch in [old fallback + 1, lo) has matured, none in [hi, lastPostedEpoch] has
+        for (uint256 probes; lo < hi; ++probes) {
+            uint256 mid = probes < 2 ? lo : (lo + hi) / 2;
             // forge-lint: disable-next-line(block-timestamp)
             if (block.timestamp >= _epochs[uint64(mid)].claimableAt) lo = mid + 1;
             else hi = mid;

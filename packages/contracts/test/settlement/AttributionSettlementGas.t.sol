@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
 import {SettlementTestBase} from "./SettlementTestBase.sol";
+import {BitmapDistributorReference} from "./BitmapDistributorReference.sol";
 
 /// @notice Whole-transaction gas of claims against a 100,000-leaf tree and of posting a root.
 /// @dev Run in isolation (the isolate inline config on each test): every top-level call is its own
@@ -58,6 +59,101 @@ contract AttributionSettlementGasTest is SettlementTestBase {
         }
         vm.snapshotValue("Settlement", "claim100k_repeat_avgTxGas", sum / big.leaves.length);
         vm.snapshotValue("Settlement", "claim100k_repeat_maxTxGas", maxGas);
+    }
+
+    /// @dev The reference measurement (Uniswap MerkleDistributor's "gas average random distribution": an
+    /// already-funded account claims random leaves, so each claim creates one storage word and updates an
+    /// existing token balance): each of the 64 random leaves' accounts already holds OPEN and claims from
+    /// the settlement for the first time, so its claimed amount is the only zero-to-non-zero store.
+    /// forge-config: default.isolate = true
+    function test_gas_claim100k_holderFirstClaim() public {
+        Fixture memory big = _setUpBig();
+        for (uint256 i; i < big.leaves.length; ++i) {
+            open.transfer(big.leaves[i].account, 1e18);
+        }
+        _post(1, big.root1, big.total1);
+        vm.warp(block.timestamp + WINDOW);
+        uint256 sum;
+        uint256 maxGas;
+        uint256 intrinsic;
+        for (uint256 i; i < big.leaves.length; ++i) {
+            FixtureLeaf memory l = big.leaves[i];
+            settlement.claim(l.account, l.amount1, l.proof1);
+            uint256 g = vm.lastCallGas().gasTotalUsed;
+            sum += g;
+            if (g > maxGas) maxGas = g;
+            intrinsic += _intrinsicGas(abi.encodeCall(settlement.claim, (l.account, l.amount1, l.proof1)));
+            assertEq(open.balanceOf(l.account), 1e18 + l.amount1);
+        }
+        vm.snapshotValue("Settlement", "claim100k_holderFirst_avgTxGas", sum / big.leaves.length);
+        vm.snapshotValue("Settlement", "claim100k_holderFirst_maxTxGas", maxGas);
+        vm.snapshotValue("Settlement", "claim100k_holderFirst_avgIntrinsicGas", intrinsic / big.leaves.length);
+    }
+
+    struct IndexedLeaf {
+        uint256 index;
+        address account;
+        uint256 amount;
+        bytes32[] proof;
+    }
+
+    /// @dev The same 100,000 epoch-1 amounts as (index, account, amount) leaves, same 64 picked leaves.
+    function _loadIndexed() internal view returns (bytes32 root, uint256 total, IndexedLeaf[] memory leaves) {
+        string memory json = vm.readFile("test/fixtures/merkle-100k-indexed.json");
+        root = vm.parseJsonBytes32(json, ".root");
+        total = vm.parseUint(vm.parseJsonString(json, ".total"));
+        uint256 n;
+        while (vm.keyExistsJson(json, string.concat(".leaves[", vm.toString(n), "]"))) ++n;
+        leaves = new IndexedLeaf[](n);
+        for (uint256 i; i < n; ++i) {
+            string memory p = string.concat(".leaves[", vm.toString(i), "]");
+            leaves[i] = IndexedLeaf({
+                index: vm.parseJsonUint(json, string.concat(p, ".index")),
+                account: vm.parseJsonAddress(json, string.concat(p, ".account")),
+                amount: vm.parseUint(vm.parseJsonString(json, string.concat(p, ".amount"))),
+                proof: vm.parseJsonBytes32Array(json, string.concat(p, ".proof"))
+            });
+        }
+    }
+
+    /// @dev The classic bitmap distributor ({BitmapDistributorReference}) measured exactly like
+    /// {test_gas_claim100k_holderFirstClaim}: same EVM, OPEN token, 100,000-leaf tree, the same 64 leaves
+    /// (accounts already holding OPEN). 7 of the 64 indices share a bitmap word with an earlier one, so
+    /// the figure over the claims that create their word is recorded as well.
+    /// forge-config: default.isolate = true
+    function test_gas_bitmapReference_claim100k_holders() public {
+        (bytes32 root, uint256 total, IndexedLeaf[] memory leaves) = _loadIndexed();
+        BitmapDistributorReference ref = new BitmapDistributorReference(open, root);
+        open.transfer(address(ref), total);
+        for (uint256 i; i < leaves.length; ++i) {
+            open.transfer(leaves[i].account, 1e18);
+        }
+        uint256[] memory words = new uint256[](leaves.length);
+        uint256 nWords;
+        uint256 sum;
+        uint256 freshSum;
+        uint256 intrinsic;
+        for (uint256 i; i < leaves.length; ++i) {
+            IndexedLeaf memory l = leaves[i];
+            bool fresh = true;
+            for (uint256 k; k < nWords; ++k) {
+                if (words[k] == l.index >> 8) fresh = false;
+            }
+            if (fresh) words[nWords++] = l.index >> 8;
+            ref.claim(l.index, l.account, l.amount, l.proof);
+            uint256 g = vm.lastCallGas().gasTotalUsed;
+            sum += g;
+            if (fresh) freshSum += g;
+            intrinsic += _intrinsicGas(abi.encodeCall(ref.claim, (l.index, l.account, l.amount, l.proof)));
+            assertTrue(ref.isClaimed(l.index));
+            assertEq(open.balanceOf(l.account), 1e18 + l.amount);
+        }
+        vm.expectRevert(abi.encodeWithSelector(BitmapDistributorReference.AlreadyClaimed.selector, leaves[0].index));
+        ref.claim(leaves[0].index, leaves[0].account, leaves[0].amount, leaves[0].proof);
+        assertEq(nWords, 57);
+        vm.snapshotValue("Settlement", "bitmapRef_claim100k_avgTxGas", sum / leaves.length);
+        vm.snapshotValue("Settlement", "bitmapRef_claim100k_freshWord_avgTxGas", freshSum / nWords);
+        vm.snapshotValue("Settlement", "bitmapRef_claim100k_avgIntrinsicGas", intrinsic / leaves.length);
     }
 
     /// @dev The normal flow: fees for an epoch are funded through fund(epoch) before its root is posted.
