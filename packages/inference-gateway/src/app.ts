@@ -72,7 +72,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
     escrow = { balanceOf: (p) => contract.balanceOf(p), spent: (p, o) => contract.spent(p, o) };
   }
   const metrics = new Metrics();
-  const dispatcher = new InferenceDispatcher({ redisUrl: config.redisUrl, prefix: config.queuePrefix, maxQueueDepth: config.maxQueueDepth, requestTimeoutMs: config.requestTimeoutMs });
+  const dispatcher = new InferenceDispatcher({ redisUrl: config.redisUrl, prefix: config.queuePrefix, maxQueueDepth: config.maxQueueDepth, requestTimeoutMs: config.requestTimeoutMs, localDispatch: config.localDispatch });
   await dispatcher.start();
   const localBaseSha = existsSync(config.engine.baseModelPath) ? await hashFile(config.engine.baseModelPath) : undefined;
   const catalog = new ModelCatalog(database.db, new Map([[config.engine.baseModelId, localBaseSha]]), 5_000, (m) => app.log.error(m));

@@ -42,6 +42,8 @@ export interface GatewayConfig {
   engine: EngineConfig;
   /** Engine workers this process runs (0: API only, workers elsewhere). */
   engineWorkers: number;
+  /** Hand requests straight to this process's engine workers when one has a free context (fast path); else BullMQ. */
+  localDispatch: boolean;
   rateLimitPerMinute: number;
   maxQueueDepth: number;
   requestTimeoutMs: number;
@@ -89,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       externalModelName: envOptional(env, 'EXTERNAL_ENGINE_BASE_MODEL'),
     },
     engineWorkers: envInt(env, 'ENGINE_WORKERS', 1, { min: 0, max: 64 }),
+    localDispatch: envInt(env, 'LOCAL_DISPATCH', 1, { min: 0, max: 1 }) === 1,
     rateLimitPerMinute: envInt(env, 'RATE_LIMIT_PER_MINUTE', 120, { min: 1 }),
     maxQueueDepth: envInt(env, 'MAX_QUEUE_DEPTH', 64, { min: 1 }),
     requestTimeoutMs: envInt(env, 'REQUEST_TIMEOUT_MS', 120_000, { min: 100 }),

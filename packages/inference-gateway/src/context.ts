@@ -8,6 +8,7 @@ import type { InferenceDispatcher } from './services/dispatcher.js';
 import type { Metrics } from './services/metrics.js';
 import type { ModelCatalog } from './services/model-catalog.js';
 import type { RateLimiter } from './services/rate-limiter.js';
+import type { StageTimings } from './services/stage-timings.js';
 import type { UsageRecorder } from './services/usage-recorder.js';
 
 /** Everything the routes use, built once by buildApp. */
@@ -25,6 +26,8 @@ export interface GatewayContext {
   metrics: Metrics;
   chainId: number;
   escrowAddress?: string;
+  /** When set, inference routes record per-stage timings into it (the bench sets it). */
+  stageTimings?: StageTimings;
 }
 
 declare module 'fastify' {

@@ -13,6 +13,7 @@ for (let i = 0; i < config.engineWorkers; i++) {
   const engine = createEngine(config, i, (m) => app.log.info(m));
   const worker = new InferenceWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, engine, concurrency: config.engine.contexts, log: (m) => app.log.warn(m) });
   await worker.start();
+  app.ctx.dispatcher.attachLocal(worker); // fast path: requests this worker has room for skip the queue
   closeables.push(worker, engine);
 }
 await app.listen({ host: config.host, port: config.port });

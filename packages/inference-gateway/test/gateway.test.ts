@@ -112,6 +112,7 @@ beforeAll(async () => {
   engine = createEngine(config, 0, () => undefined);
   worker = new InferenceWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, engine, concurrency: 2 });
   await worker.start();
+  app.ctx.dispatcher.attachLocal(worker); // as main.ts does: the fast path serves while this worker has a free context
 
   for (const i of [OWNER, CALLER, POOR_CALLER, NO_AUTH_CALLER]) keys[i] = await signIn(i);
   // the model owner uploads adapter files, then registers them on chain
@@ -260,6 +261,7 @@ test('per-key rate limit answers 429 with Retry-After', async () => {
 });
 
 test('back-pressure: beyond the bounded queue requests get 429 + Retry-After, the rest complete', async () => {
+  const before = { ...app.ctx.dispatcher.dispatched };
   const results = await Promise.all(Array.from({ length: 8 }, () => chat(CALLER, models.alpha!, { max_tokens: 60 })));
   const statuses = results.map((r) => r.statusCode);
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
@@ -267,6 +269,11 @@ test('back-pressure: beyond the bounded queue requests get 429 + Retry-After, th
   expect(busy.length).toBeGreaterThan(0);
   expect(busy[0]!.json().reason).toBe('queue-full');
   expect(Number(busy[0]!.headers['retry-after'])).toBeGreaterThan(0);
+  // the two contexts of the in-process worker took two (fast path), the third waited in the queue
+  const after = app.ctx.dispatcher.dispatched;
+  expect(after.local - before.local).toBeGreaterThanOrEqual(2);
+  expect(after.queue - before.queue).toBeGreaterThanOrEqual(1);
+  expect(after.local - before.local + after.queue - before.queue).toBe(statuses.filter((s) => s !== 429).length);
 });
 
 test('a client that disconnects cancels its generation and is not charged', async () => {

@@ -77,6 +77,8 @@ test('an adapter goes to the engine worker where it is already loaded', async ()
   expect(stats.reduce((s, x) => s + x.adapterLoads, 0)).toBe(1);
   expect(stats.map((s) => s.adapterCacheHits).sort()).toEqual([0, 6]);
   expect(await app.ctx.dispatcher.liveWorkers('1')).toBe(2);
+  // no worker lives in the API's process here: every request went through BullMQ
+  expect(app.ctx.dispatcher.dispatched).toEqual({ local: 0, queue: 7 });
   // free requests without a SpendingAuthorization are recorded, but there is nothing to attribute or collect
   const rows = await app.ctx.db.select().from(usageEvents);
   expect(rows).toHaveLength(7);

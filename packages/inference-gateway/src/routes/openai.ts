@@ -3,11 +3,24 @@ import { HttpProblem, problemResponses } from '@openledger/service-kit';
 import { formatChatPrompt, type ChatMessage } from '../engine/prompt.js';
 import { ChatCompletionBody, ChatCompletionResponse, CompletionBody, CompletionResponse, ModelList } from '../schemas/openai.js';
 import type { InferenceInput, InferenceOutcome, InferenceService } from '../services/inference-service.js';
+import type { StageClock } from '../services/stage-timings.js';
 
 type Kind = 'chat' | 'text';
 
 const contentText = (c: ChatCompletionBody['messages'][number]['content']): string =>
   c == null ? '' : typeof c === 'string' ? c : c.map((p) => p.text).join('');
+
+/** Per-request stage clocks while a {@link StageTimings} sink is attached (bench). */
+const clocks = new WeakMap<FastifyRequest, StageClock>();
+
+function startClock(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): StageClock | undefined {
+  const sink = app.ctx.stageTimings;
+  if (!sink) return undefined;
+  const clock = sink.begin();
+  clock.record('http in (parse, validate)', reply.elapsedTime);
+  clocks.set(request, clock);
+  return clock;
+}
 
 /** Aborts when the client goes away before the response finished. */
 function disconnectSignal(reply: FastifyReply): AbortSignal {
@@ -23,8 +36,11 @@ function disconnectSignal(reply: FastifyReply): AbortSignal {
  * before any output (queue full, credit, engine crash) is still a proper problem+json response.
  */
 async function streamResponse(app: FastifyInstance, service: InferenceService, kind: Kind, request: FastifyRequest, reply: FastifyReply, input: InferenceInput, includeUsage: boolean) {
+  const clock = startClock(app, request, reply);
   const caller = await app.ctx.keys.authenticate(request.headers.authorization);
+  clock?.mark('auth');
   await app.ctx.rateLimiter.check(caller.keyId);
+  clock?.mark('rate limit');
   const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${request.id}`;
   const created = Math.floor(Date.now() / 1000);
   const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
@@ -44,6 +60,7 @@ async function streamResponse(app: FastifyInstance, service: InferenceService, k
   let outcome: InferenceOutcome;
   try {
     outcome = await service.run(caller, input, {
+      clock,
       signal: disconnectSignal(reply),
       onText: (text) => {
         begin();
@@ -70,8 +87,13 @@ const billingOf = (o: InferenceOutcome) => ({ fee_wei: o.feeWei.toString(), usag
 
 export async function openaiRoutes(app: FastifyInstance, opts: { service: InferenceService }): Promise<void> {
   const { service } = opts;
-  const counted = (route: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
+  const counted = (route: string) => async (req: FastifyRequest, reply: FastifyReply) => {
     app.ctx.metrics.inc('gateway_requests_total', { route, status: String(reply.statusCode) });
+    const clock = clocks.get(req);
+    if (clock) {
+      clock.mark('reply (serialize, write)');
+      clock.record('server total', reply.elapsedTime);
+    }
   };
 
   app.post(
@@ -102,9 +124,12 @@ export async function openaiRoutes(app: FastifyInstance, opts: { service: Infere
         jsonSchema: rf?.type === 'json_schema' ? rf.json_schema.schema : rf?.type === 'json_object' ? { type: 'object' } : undefined,
       };
       if (body.stream) return streamResponse(app, service, 'chat', request, reply, input, Boolean(body.stream_options?.include_usage));
+      const clock = startClock(app, request, reply);
       const caller = await app.ctx.keys.authenticate(request.headers.authorization);
+      clock?.mark('auth');
       await app.ctx.rateLimiter.check(caller.keyId);
-      const o = await service.run(caller, input, { signal: disconnectSignal(reply) });
+      clock?.mark('rate limit');
+      const o = await service.run(caller, input, { signal: disconnectSignal(reply), clock });
       return {
         id: `chatcmpl-${request.id}`,
         object: 'chat.completion' as const,
@@ -133,9 +158,12 @@ export async function openaiRoutes(app: FastifyInstance, opts: { service: Infere
       const body = request.body as CompletionBody;
       const input: InferenceInput = { model: body.model, prompt: body.prompt, maxTokens: body.max_tokens, temperature: body.temperature, topP: body.top_p, seed: body.seed, stop: body.stop, lora: body.lora };
       if (body.stream) return streamResponse(app, service, 'text', request, reply, input, Boolean(body.stream_options?.include_usage));
+      const clock = startClock(app, request, reply);
       const caller = await app.ctx.keys.authenticate(request.headers.authorization);
+      clock?.mark('auth');
       await app.ctx.rateLimiter.check(caller.keyId);
-      const o = await service.run(caller, input, { signal: disconnectSignal(reply) });
+      clock?.mark('rate limit');
+      const o = await service.run(caller, input, { signal: disconnectSignal(reply), clock });
       return {
         id: `cmpl-${request.id}`,
         object: 'text_completion' as const,

@@ -60,15 +60,38 @@ export class CreditService {
     return entry;
   }
 
-  async state(payerRaw: string): Promise<CreditState> {
+  /**
+   * Latest stored authorization per payer, cached briefly; the credit route calls {@link forget} when it
+   * stores a new one. A stale entry only ever errs low: a stored cap or expiry can only grow, and expiry is
+   * checked at use.
+   */
+  private readonly authCache = new Map<string, { row: typeof spendingAuthorizations.$inferSelect | undefined; until: number }>();
+
+  forget(payer: string): void {
+    this.authCache.delete(payer);
+  }
+
+  private async authorization(payer: string) {
+    const hit = this.authCache.get(payer);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const [row] = await this.db.select().from(spendingAuthorizations).where(eq(spendingAuthorizations.payer, payer)).limit(1);
+    this.authCache.set(payer, { row, until: Date.now() + 5_000 });
+    return row;
+  }
+
+  /** The payer's credit; `reservedWei` when the caller already knows the reserved total (reserve() does). */
+  async state(payerRaw: string, reservedWei?: bigint): Promise<CreditState> {
     const payer = getAddress(payerRaw);
-    const [auth] = await this.db.select().from(spendingAuthorizations).where(eq(spendingAuthorizations.payer, payer)).limit(1);
-    const [{ recorded } = { recorded: '0' }] = await this.db
-      .select({ recorded: sql<string>`coalesce(sum(${usageEvents.feeWei}), 0)::text` })
-      .from(usageEvents)
-      .where(eq(usageEvents.caller, payer));
-    const { balance, spent } = await this.chain(payer);
-    const reserved = BigInt((await this.redis.get(this.reservedKey(payer))) ?? '0');
+    // independent reads, in parallel: authorization, fees metered by every replica (exact, from the table), chain, reservations
+    const [auth, [{ recorded } = { recorded: '0' }], { balance, spent }, reserved] = await Promise.all([
+      this.authorization(payer),
+      this.db
+        .select({ recorded: sql<string>`coalesce(sum(${usageEvents.feeWei}), 0)::text` })
+        .from(usageEvents)
+        .where(eq(usageEvents.caller, payer)),
+      this.chain(payer),
+      reservedWei ?? this.redis.get(this.reservedKey(payer)).then((v) => BigInt(v ?? '0')),
+    ]);
     const recordedWei = BigInt(recorded);
     const unsettled = recordedWei > spent ? recordedWei - spent : 0n;
     const cap = auth && auth.expiry > Date.now() / 1000 ? BigInt(auth.capWei) : 0n;
@@ -83,7 +106,12 @@ export class CreditService {
   async reserve(payer: string, worstCaseWei: bigint): Promise<() => Promise<void>> {
     if (worstCaseWei === 0n) return async () => {};
     const key = this.reservedKey(payer);
-    await this.redis.incrby(key, worstCaseWei.toString());
+    // increment and read the new total (this request included) in one round trip; GET answers a string,
+    // exact beyond 2^53 where INCRBY's integer reply is not
+    const res = await this.redis.pipeline().incrby(key, worstCaseWei.toString()).get(key).exec();
+    const failed = res?.find(([e]) => e)?.[0];
+    if (failed) throw failed;
+    const reservedNow = BigInt((res?.[1]?.[1] as string | null) ?? worstCaseWei.toString());
     let released = false;
     const release = async () => {
       if (released) return;
@@ -91,7 +119,7 @@ export class CreditService {
       await this.redis.decrby(key, worstCaseWei.toString());
     };
     try {
-      const s = await this.state(payer);
+      const s = await this.state(payer, reservedNow);
       if (s.availableWei < 0n) {
         const reason = s.capWei === 0n ? 'no valid SpendingAuthorization (POST /v1/credit/authorization)' : s.byCapWei < s.byBalanceWei ? 'spending authorization cap exhausted' : 'FeeEscrow deposit too low';
         throw paymentRequired(`insufficient credit for this request: needs up to ${worstCaseWei} wei, ${reason}`, {

@@ -19,14 +19,28 @@ export interface DispatcherOptions {
   prefix: string;
   maxQueueDepth: number;
   requestTimeoutMs: number;
+  /** Hand requests straight to an engine worker of this process when it has a free context (default true). */
+  localDispatch?: boolean;
   log?: (msg: string) => void;
 }
+
+/** An engine worker living in the API's own process (see {@link InferenceWorker}). */
+export interface LocalWorker {
+  readonly workerId: string;
+  readonly baseModelId: string;
+  hasFreeContext(): boolean;
+  holds(sha256: string): boolean;
+  runLocal(request: GenerateRequest, options: { onText?: (text: string) => void; signal?: AbortSignal }): Promise<GenerateResult>;
+}
+
+export type DispatchPath = 'local' | 'queue';
 
 interface Pending {
   onText?: (text: string) => void;
   resolve: (r: GenerateResult) => void;
   reject: (e: EngineError) => void;
-  workerId?: string;
+  /** Set on the fast path: aborts the local engine call (no cancel message over Redis needed). */
+  abortLocal?: () => void;
 }
 
 interface BaseModelRouting {
@@ -50,7 +64,10 @@ export class InferenceDispatcher {
   private readonly queues = new Map<string, Queue<InferenceJob>>();
   private readonly pending = new Map<string, Pending>();
   private readonly routing = new Map<string, BaseModelRouting>();
+  private readonly local: LocalWorker[] = [];
   private refresher?: NodeJS.Timeout;
+  /** Requests dispatched per path since start (tests and the bench check which path served). */
+  readonly dispatched: Record<DispatchPath, number> = { local: 0, queue: 0 };
 
   constructor(private readonly options: DispatcherOptions) {
     this.replyChannel = `${options.prefix}:inference:reply:${this.instanceId}`;
@@ -69,9 +86,6 @@ export class InferenceDispatcher {
     const p = this.pending.get(m.requestId);
     if (!p) return;
     switch (m.kind) {
-      case 'started':
-        p.workerId = m.workerId;
-        return;
       case 'text':
         p.onText?.(m.text);
         return;
@@ -81,6 +95,36 @@ export class InferenceDispatcher {
       case 'error':
         p.reject(new EngineError(m.code, m.message));
     }
+  }
+
+  /** Registers an engine worker of this process for the fast path. */
+  attachLocal(worker: LocalWorker): void {
+    this.local.push(worker);
+  }
+
+  detachLocal(worker: LocalWorker): void {
+    const i = this.local.indexOf(worker);
+    if (i >= 0) this.local.splice(i, 1);
+  }
+
+  /**
+   * The fast path's choice, or undefined for the queue. A local worker serves only if it has a free context,
+   * nothing is waiting in the base model's queues (no overtaking queued requests), and the affinity rule
+   * holds: the first adapter is resident there, or resident on no other live worker (else it goes to the
+   * queue of the worker that holds it).
+   */
+  private pickLocal(baseModelId: string, sha: string | undefined, r: BaseModelRouting): LocalWorker | undefined {
+    if (this.options.localDispatch === false || this.local.length === 0 || r.queuedRemote > 0) return undefined;
+    const free = this.local.filter((w) => w.baseModelId === baseModelId && w.hasFreeContext());
+    if (free.length === 0) return undefined;
+    if (!sha) return free[0];
+    const holding = free.find((w) => w.holds(sha));
+    if (holding) return holding;
+    const localIds = new Set(this.local.map((w) => w.workerId));
+    for (const [workerId, adapters] of r.resident) if (!localIds.has(workerId) && adapters.has(sha)) return undefined;
+    // resident on a local worker that is busy: wait for it in its queue rather than load a second copy
+    if (this.local.some((w) => w.baseModelId === baseModelId && w.holds(sha))) return undefined;
+    return free[0];
   }
 
   private queue(name: string): Queue<InferenceJob> {
@@ -161,6 +205,9 @@ export class InferenceDispatcher {
   ): Promise<GenerateResult> {
     const r = this.routingFor(baseModelId);
     const sha = request.adapters[0]?.sha256;
+    const local = this.pickLocal(baseModelId, sha, r);
+    if (local) return this.dispatchLocal(local, request, options);
+    this.dispatched.queue++;
     let queueName = sharedQueueName(baseModelId);
     if (sha) {
       for (const [workerId, adapters] of r.resident) {
@@ -188,13 +235,44 @@ export class InferenceDispatcher {
     }
   }
 
-  /** Fails a pending request locally and tells the workers to drop or abort it. */
+  /**
+   * The fast path: the engine worker of this process runs the request now. Same deadline, same
+   * cancellation on client disconnect, same errors as through the queue; only the Redis hop is gone.
+   */
+  private async dispatchLocal(worker: LocalWorker, request: GenerateRequest, options: { onText?: (text: string) => void; signal?: AbortSignal }): Promise<GenerateResult> {
+    this.dispatched.local++;
+    const controller = new AbortController();
+    const result = new Promise<GenerateResult>((resolve, reject) => {
+      this.pending.set(request.requestId, { onText: options.onText, resolve, reject, abortLocal: () => controller.abort() });
+    });
+    const timer = setTimeout(() => this.fail(request.requestId, new EngineError('timeout', `no answer from the engines within ${this.options.requestTimeoutMs} ms`)), this.options.requestTimeoutMs);
+    const onAbort = () => this.fail(request.requestId, new EngineError('cancelled', 'the client went away'));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const p = this.pending.get(request.requestId);
+    if (p) {
+      worker.runLocal(request, { onText: options.onText, signal: controller.signal }).then(
+        (r) => this.pending.get(request.requestId)?.resolve(r),
+        (e: EngineError) => this.pending.get(request.requestId)?.reject(e),
+      );
+    }
+    try {
+      return await result;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.pending.delete(request.requestId);
+    }
+  }
+
+  /** Fails a pending request locally and tells the engine (local call, or the workers over Redis) to drop or abort it. */
   private fail(requestId: string, error: EngineError): void {
     const p = this.pending.get(requestId);
     if (!p) return;
     this.pending.delete(requestId);
     p.reject(error);
-    void this.connection.publish(cancelChannel(this.options.prefix), requestId).catch(() => undefined);
+    if (p.abortLocal) p.abortLocal();
+    else void this.connection.publish(cancelChannel(this.options.prefix), requestId).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -22,7 +22,6 @@ export interface InferenceJob {
 }
 
 export type InferenceReply =
-  | { requestId: string; kind: 'started'; workerId: string }
   | { requestId: string; kind: 'text'; text: string }
   | { requestId: string; kind: 'done'; result: GenerateResult }
   | { requestId: string; kind: 'error'; code: EngineErrorCode; message: string };

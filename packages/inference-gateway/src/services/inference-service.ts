@@ -6,6 +6,7 @@ import type { Caller } from './api-keys.js';
 import type { CreditService } from './credit.js';
 import type { InferenceDispatcher } from './dispatcher.js';
 import type { Metrics } from './metrics.js';
+import type { StageClock } from './stage-timings.js';
 import type { CatalogAdapter, CatalogModel, ModelCatalog } from './model-catalog.js';
 import { feeFor, type UsageRecorder } from './usage-recorder.js';
 
@@ -19,6 +20,13 @@ export interface InferenceInput {
   stop?: string | string[] | null;
   jsonSchema?: Record<string, unknown>;
   lora?: { model: string; scale: number }[];
+}
+
+export interface RunOptions {
+  onText?: (t: string) => void;
+  signal?: AbortSignal;
+  /** Per-stage timings (bench). */
+  clock?: StageClock;
 }
 
 export interface InferenceOutcome {
@@ -66,7 +74,7 @@ export class InferenceService {
     },
   ) {}
 
-  async run(caller: Caller, input: InferenceInput, options: { onText?: (t: string) => void; signal?: AbortSignal } = {}): Promise<InferenceOutcome> {
+  async run(caller: Caller, input: InferenceInput, options: RunOptions = {}): Promise<InferenceOutcome> {
     const { catalog, dispatcher } = this.deps;
     const model = await catalog.resolve(input.model);
     const baseModelId = model.kind === 'base' ? model.id : model.baseModelId;
@@ -81,6 +89,7 @@ export class InferenceService {
     const maxTokens = input.maxTokens ?? this.deps.defaultMaxTokens;
     if (maxTokens > this.deps.maxTokensLimit) throw badRequest(`max_tokens ${maxTokens} exceeds the limit of ${this.deps.maxTokensLimit}`);
     const leaveQueue = dispatcher.admit(baseModelId);
+    options.clock?.mark('resolve+admit');
     try {
       return await this.admitted(caller, input, model, baseModelId, stack, maxTokens, options);
     } finally {
@@ -95,7 +104,7 @@ export class InferenceService {
     baseModelId: string,
     stack: { adapter: CatalogAdapter; scale: number }[],
     maxTokens: number,
-    options: { onText?: (t: string) => void; signal?: AbortSignal },
+    options: RunOptions,
   ): Promise<InferenceOutcome> {
     const { credit, dispatcher, usage, metrics } = this.deps;
 
@@ -103,6 +112,7 @@ export class InferenceService {
     const worstTokens = Buffer.byteLength(input.prompt) + 2 + maxTokens;
     const worstFee = stack.reduce((s, x) => s + feeFor(x.adapter.pricePer1kTokensWei, worstTokens), 0n);
     const release = await credit.reserve(caller.address, worstFee);
+    options.clock?.mark('credit');
     const requestId = randomUUID();
     const adapters: AdapterRef[] = stack.map((s) => ({ adapterId: s.adapter.id, sha256: s.adapter.sha256, uri: s.adapter.uri, scale: s.scale }));
     try {
@@ -123,6 +133,7 @@ export class InferenceService {
           },
           options,
         );
+        options.clock?.mark('dispatch+engine');
       } catch (e) {
         if (e instanceof EngineError) {
           metrics.inc('gateway_inference_failures_total', { reason: e.code });
@@ -158,9 +169,13 @@ export class InferenceService {
         usageIds.push(event.usageId);
         feeWei += BigInt(event.feeWei);
       }
+      options.clock?.mark('usage row');
       return { requestId, model, result, promptTokens, completionTokens, feeWei, usageIds };
     } finally {
-      await release();
+      // after the usage rows exist (the fee is then counted as recorded), never before; not awaited: holding
+      // the reservation a moment longer only errs on the safe side, and the reply needs no Redis round trip.
+      // Later credit reads use the same Redis connection, so they see the release (commands run in order).
+      void release().catch(() => undefined);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { QUEUES, usageJobId, type SpendingAuthorizationPayload, type UsageEventJob } from '@openledger/service-kit';
 import type { Db } from '../db/database.js';
@@ -31,16 +31,53 @@ export type CompletedInference = Pick<
 
 /**
  * One usage event per completed request: stored in the gateway's database first (the record of what is
- * owed), then enqueued for attribution with a deterministic job id. Rows not yet enqueued (a crash between
- * the two) are re-enqueued by {@link UsageRecorder.flushPending} at start-up; BullMQ drops the duplicate id.
+ * owed; the reply waits for this INSERT and nothing else), then relayed to the attribution queue with a
+ * deterministic job id by an outbox relay off the request path: rows recorded within `relayDelayMs` go out
+ * in one `addBulk` round trip and are marked enqueued with one UPDATE. Rows not yet marked (the relay
+ * failed, or the process died in between) are re-enqueued by {@link UsageRecorder.flushPending}, at
+ * start-up and every 30 s; BullMQ drops a duplicate job id.
  */
 export class UsageRecorder {
   private readonly queue: Queue<UsageEventJob>;
   private readonly pendingEnqueues = new PendingSet();
   private flusher?: NodeJS.Timeout;
+  /** Stored, attributable rows waiting for the relay (their ids are also in `relayIds`). */
+  private outbox: UsageEventJob[] = [];
+  private readonly relayIds = new Set<string>();
+  private relayTimer?: NodeJS.Timeout;
+  private relaying: Promise<void> | null = null;
+  private readonly insertRow: ReturnType<typeof UsageRecorder.prepareInsert>;
 
-  constructor(private readonly db: Db, connection: Redis, prefix: string, private readonly onError?: (e: Error) => void) {
+  constructor(
+    private readonly db: Db,
+    connection: Redis,
+    prefix: string,
+    private readonly onError?: (e: Error) => void,
+    private readonly relayDelayMs = 20,
+  ) {
     this.queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix });
+    this.insertRow = UsageRecorder.prepareInsert(db);
+  }
+
+  /** The one statement on the reply's path, built once and prepared (named) on the server. */
+  private static prepareInsert(db: Db) {
+    const p = (name: string) => sql.placeholder(name);
+    return db
+      .insert(usageEvents)
+      .values({
+        usageId: p('usageId'),
+        apiKeyId: p('apiKeyId'),
+        caller: p('caller'),
+        adapterId: p('adapterId'),
+        baseModelId: p('baseModelId'),
+        promptTokens: p('promptTokens'),
+        completionTokens: p('completionTokens'),
+        feeWei: p('feeWei'),
+        payload: p('payload'),
+        completedAt: p('completedAt'),
+        attributable: p('attributable'),
+      })
+      .prepare('gateway_usage_insert');
   }
 
   /** Re-enqueues stored rows that never reached the queue, now and every `intervalMs`. */
@@ -49,9 +86,37 @@ export class UsageRecorder {
     this.flusher.unref();
   }
 
-  /** Resolves when every enqueue started so far has finished. */
+  /** Relays everything recorded so far now, and resolves when every enqueue started so far has finished. */
   async drain(): Promise<void> {
+    clearTimeout(this.relayTimer);
+    this.relayTimer = undefined;
+    while (this.outbox.length || this.relaying) {
+      if (this.relaying) await this.relaying;
+      else await this.relay();
+    }
     await this.pendingEnqueues.all();
+  }
+
+  private scheduleRelay(): void {
+    if (this.relayTimer || this.relaying) return;
+    this.relayTimer = setTimeout(() => {
+      this.relayTimer = undefined;
+      void this.relay();
+    }, this.relayDelayMs);
+  }
+
+  /** One batch from the outbox to the queue: one addBulk, one UPDATE. A failure leaves the rows to flushPending. */
+  private relay(): Promise<void> {
+    const batch = this.outbox.splice(0, 1_000);
+    if (batch.length === 0) return Promise.resolve();
+    this.relaying = this.enqueue(batch)
+      .catch((e: Error) => this.onError?.(e))
+      .finally(() => {
+        for (const job of batch) this.relayIds.delete(job.usageId);
+        this.relaying = null;
+        if (this.outbox.length) this.scheduleRelay();
+      });
+    return this.relaying;
   }
 
   /** Latest stored authorization per payer, cached briefly (the credit route calls forget() on a new one). */
@@ -93,7 +158,7 @@ export class UsageRecorder {
       feeWei: feeFor(c.pricePer1kTokensWei, c.promptTokens + c.completionTokens).toString(),
       authorization,
     };
-    await this.db.insert(usageEvents).values({
+    await this.insertRow.execute({
       usageId,
       apiKeyId: c.apiKeyId,
       caller: c.caller,
@@ -107,32 +172,35 @@ export class UsageRecorder {
       attributable: auth !== undefined,
     });
     if (!auth) return job; // free request without an authorization: recorded, nothing to attribute or collect
-    // the stored row is the durable record; queueing it is retried by flushPending if this fails or the process dies
-    this.pendingEnqueues.add(
-      this.enqueue(job)
-        .catch((e: Error) => this.onError?.(e))
-        .finally(() => this.pendingEnqueues.delete(job.usageId)),
-      job.usageId,
-    );
+    // the stored row is the durable record; the relay queues it (flushPending retries if that fails or the process dies)
+    this.outbox.push(job);
+    this.relayIds.add(usageId);
+    this.scheduleRelay();
     return job;
   }
 
-  private async enqueue(job: UsageEventJob): Promise<void> {
-    await this.queue.add('usage', job, { jobId: usageJobId(job.usageId), removeOnComplete: 10_000, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } });
-    await this.db.update(usageEvents).set({ enqueuedAt: new Date() }).where(and(eq(usageEvents.usageId, job.usageId), isNull(usageEvents.enqueuedAt)));
+  private async enqueue(jobs: UsageEventJob[]): Promise<void> {
+    const opts = { removeOnComplete: 10_000, attempts: 10, backoff: { type: 'exponential' as const, delay: 1_000 } };
+    await this.queue.addBulk(jobs.map((job) => ({ name: 'usage', data: job, opts: { ...opts, jobId: usageJobId(job.usageId) } })));
+    const ids = jobs.map((j) => j.usageId);
+    await this.db.update(usageEvents).set({ enqueuedAt: new Date() }).where(and(inArray(usageEvents.usageId, ids), isNull(usageEvents.enqueuedAt)));
   }
 
   /** Enqueues usage rows stored but not yet on the queue (after a crash). */
   async flushPending(): Promise<number> {
     const rows = await this.db.select({ payload: usageEvents.payload }).from(usageEvents).where(and(isNull(usageEvents.enqueuedAt), eq(usageEvents.attributable, true))).limit(10_000);
-    let n = 0;
-    for (const r of rows) {
-      const job = r.payload as UsageEventJob;
-      if (this.pendingEnqueues.has(job.usageId)) continue;
-      await this.enqueue(job);
-      n++;
+    const jobs = rows.map((r) => r.payload as UsageEventJob).filter((job) => !this.relayIds.has(job.usageId) && !this.pendingEnqueues.has(job.usageId));
+    for (let i = 0; i < jobs.length; i += 1_000) {
+      const batch = jobs.slice(i, i + 1_000);
+      const done = this.enqueue(batch);
+      for (const job of batch) this.pendingEnqueues.add(done, job.usageId);
+      try {
+        await done;
+      } finally {
+        for (const job of batch) this.pendingEnqueues.delete(job.usageId);
+      }
     }
-    return n;
+    return jobs.length;
   }
 
   async close(): Promise<void> {

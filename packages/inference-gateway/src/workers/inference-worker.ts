@@ -3,7 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '@openledger/service-kit';
 import { EngineError, toEngineError } from '../engine/errors.js';
-import type { Engine } from '../engine/types.js';
+import type { Engine, GenerateOptions, GenerateRequest, GenerateResult } from '../engine/types.js';
 import {
   cancelChannel,
   engineStatsKey,
@@ -29,6 +29,10 @@ export interface InferenceWorkerOptions {
  * Serves inference jobs of one base model with one engine: takes jobs from the base model's shared queue
  * and from its own queue (where the API routes requests for adapters already resident here), streams
  * text back over Redis pub/sub, aborts on cancel messages, and publishes which adapters it holds.
+ *
+ * A worker living in the same process as the API can also be handed a request directly
+ * ({@link InferenceWorker.runLocal}, the dispatcher's fast path) when it has a free context: same engine,
+ * same abort handling, same resident-set publishing, no Redis hop.
  */
 export class InferenceWorker {
   readonly workerId: string;
@@ -39,6 +43,9 @@ export class InferenceWorker {
   private readonly cancelled = new Set<string>();
   private heartbeat?: NodeJS.Timeout;
   private connection?: Redis;
+  private closing = false;
+  /** Resident set last written to Redis (published again only when it changes, or on the heartbeat). */
+  private publishedResident = '';
 
   constructor(private readonly options: InferenceWorkerOptions) {
     this.workerId = options.workerId ?? randomUUID().slice(0, 8);
@@ -81,7 +88,6 @@ export class InferenceWorker {
     }
     const controller = new AbortController();
     this.running.set(requestId, controller);
-    void this.reply(data, { requestId, kind: 'started', workerId: this.workerId }).catch(() => undefined);
     try {
       const result = await this.options.engine.generate(data.request, {
         signal: controller.signal,
@@ -97,11 +103,48 @@ export class InferenceWorker {
     }
   }
 
+  get baseModelId(): string {
+    return this.options.engine.baseModelId;
+  }
+
+  /** True when the engine has a context no running request (queued job or local call) is using. */
+  hasFreeContext(): boolean {
+    return !this.closing && this.running.size < this.options.concurrency;
+  }
+
+  /** Adapters (sha256) resident in this worker's engine right now. */
+  holds(sha256: string): boolean {
+    return this.options.engine.residentAdapters().has(sha256);
+  }
+
+  /**
+   * Runs a request on this worker's engine without the queue (the API in this process found a free
+   * context). Counts as running like a queued job, so capacity, cancel messages and close() apply alike.
+   */
+  async runLocal(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    if (this.closing) throw new EngineError('engine_unavailable', 'engine worker closing');
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    if (options.signal?.aborted) throw new EngineError('cancelled', 'request cancelled');
+    options.signal?.addEventListener('abort', abort, { once: true });
+    this.running.set(request.requestId, controller);
+    try {
+      return await this.options.engine.generate(request, { signal: controller.signal, onText: options.onText });
+    } catch (e) {
+      throw e instanceof EngineError ? e : toEngineError(e);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      this.running.delete(request.requestId);
+      this.schedulePublish();
+    }
+  }
+
   private publishing = false;
   private publishAgain = false;
 
-  /** Publishes the resident set off the request path, coalescing bursts. */
+  /** Publishes the resident set off the request path when it changed, coalescing bursts. */
   private schedulePublish(): void {
+    if (this.residentSignature() === this.publishedResident) return; // the heartbeat refreshes the rest
     if (this.publishing) {
       this.publishAgain = true;
       return;
@@ -120,11 +163,16 @@ export class InferenceWorker {
     });
   }
 
+  private residentSignature(): string {
+    return [...this.options.engine.residentAdapters()].sort().join(',');
+  }
+
   /** Heartbeat + resident adapters (for routing) + engine stats (for /metrics). */
   private async publishState(): Promise<void> {
     const { engine, prefix } = this.options;
     const key = residentKey(prefix, engine.baseModelId, this.workerId);
     const resident = [...engine.residentAdapters()];
+    this.publishedResident = this.residentSignature();
     const stats = await engine.stats();
     const multi = this.publisher.multi().hset(workersKey(prefix, engine.baseModelId), this.workerId, String(Date.now())).del(key);
     if (resident.length) multi.sadd(key, ...resident);
@@ -133,6 +181,7 @@ export class InferenceWorker {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.heartbeat);
     for (const c of this.running.values()) c.abort();
     await Promise.all(this.workers.map((w) => w.close()));
