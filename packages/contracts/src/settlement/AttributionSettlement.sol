@@ -72,14 +72,10 @@ contract AttributionSettlement is SettlementState {
         h.lastPostedEpoch = uint32(epoch);
         h.lastClaimableAt = claimableAt;
         h.lastRevoked = false;
-        _head = h;
-        StoredEpoch storage e = _epochs[epoch];
-        e.root = root;
+        _writeHead(h);
         // casting is safe: total <= _totalFunded, which fits 96 bits
         // forge-lint: disable-next-line(unsafe-typecast)
-        e.total = uint96(total);
-        e.claimableAt = claimableAt;
-        e.revoked = false;
+        _writeEpoch(epoch, root, uint96(total), claimableAt);
         emit RootPosted(epoch, root, total, claimableAt, dataURI);
     }
 

@@ -107,6 +107,28 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
         emit ChallengeWindowSet(window);
     }
 
+    /// @dev Stores `h` with one SSTORE (Solidity would copy a memory struct field by field, one
+    /// read-modify-write each). Bit positions are those of {Head}'s declared order.
+    function _writeHead(Head memory h) internal {
+        uint256 word = uint256(h.lastPostedEpoch) | (uint256(h.fallbackEpoch) << 32)
+            | (uint256(h.lastClaimableAt) << 64) | (h.lastRevoked ? uint256(1) << 104 : 0)
+            | (uint256(h.challengeWindow) << 112) | (uint256(h.available) << 144);
+        assembly ("memory-safe") {
+            sstore(_head.slot, word)
+        }
+    }
+
+    /// @dev Stores a posted epoch (not revoked), keeping its `funded`: one SSTORE per slot. Bit positions
+    /// are those of {StoredEpoch}'s declared order.
+    function _writeEpoch(uint64 epoch, bytes32 root, uint96 total, uint40 claimableAt) internal {
+        StoredEpoch storage e = _epochs[epoch];
+        e.root = root;
+        uint256 word = uint256(total) | (uint256(claimableAt) << 96) | (uint256(e.funded) << 144);
+        assembly ("memory-safe") {
+            sstore(add(e.slot, 1), word)
+        }
+    }
+
     function _claimableEpoch(Head memory h) internal view returns (uint64) {
         // forge-lint: disable-next-line(block-timestamp)
         if (h.lastPostedEpoch != 0 && !h.lastRevoked && block.timestamp >= h.lastClaimableAt) return h.lastPostedEpoch;

@@ -111,6 +111,10 @@ contract AttributionSettlementTest is SettlementTestBase {
         assertFalse(r.revoked);
         assertEq(settlement.lastPostedEpoch(), 1);
         assertEq(settlement.fundedOf(1), 10e18);
+        // the packed writes of the post keep every other field
+        assertEq(settlement.challengeWindow(), WINDOW);
+        assertEq(settlement.totalFunded(), 10e18);
+        assertEq(settlement.totalClaimed(), 0);
         assertEq(settlement.claimableEpoch(), 0);
         vm.warp(block.timestamp + WINDOW);
         assertEq(settlement.claimableEpoch(), 1);
@@ -183,6 +187,28 @@ contract AttributionSettlementTest is SettlementTestBase {
         assertEq(settlement.claimableEpoch(), 2);
         vm.warp(block.timestamp + WINDOW);
         assertEq(settlement.claimableEpoch(), 4);
+    }
+
+    /// @dev The fallback search (two probes after the old fallback, then bisection) agrees with a linear
+    /// scan for the newest matured epoch, whatever the gaps between posts.
+    function testFuzz_postRoot_fallbackIsNewestMatured(uint256 seed) public {
+        _fund(1, 100e18);
+        uint64 n = 24;
+        for (uint64 epoch = 1; epoch <= n; ++epoch) {
+            // gaps from 0 to 2 windows, mostly short so several roots are pending at once
+            uint256 r = uint256(keccak256(abi.encode(seed, epoch)));
+            uint256 gap = r % 4 == 0 ? r % (2 * WINDOW) : r % (WINDOW / 4);
+            vm.warp(block.timestamp + gap);
+            _post(epoch, bytes32(uint256(epoch)), 1e18);
+            uint64 expected;
+            for (uint64 e = epoch; e >= 1; --e) {
+                if (settlement.epochRoot(e).claimableAt <= block.timestamp) {
+                    expected = e;
+                    break;
+                }
+            }
+            assertEq(settlement.claimableEpoch(), expected);
+        }
     }
 
     // --- revokeRoot
