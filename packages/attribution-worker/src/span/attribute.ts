@@ -1,4 +1,4 @@
-import type { Segment } from './segment.js';
+import { FILTER_K, gramHash, type Segment } from './segment.js';
 
 /** Parameters of span attribution (see the package README for the algorithm). */
 export interface SpanParams {
@@ -42,6 +42,14 @@ export function bitLength(x: bigint): number {
   return x <= 0n ? 0 : x.toString(2).length;
 }
 
+export interface AttributeOptions {
+  /**
+   * Search every segment at every position (the plain definition, for tests): the default skips
+   * searches that provably cannot change the result, with exactly the same outcome.
+   */
+  exhaustive?: boolean;
+}
+
 /**
  * Scores the contributions of a corpus (the live segments of an adapter's datanets) for one inference.
  * Pure and deterministic: integers only, results independent of how the corpus is split in segments.
@@ -51,6 +59,7 @@ export function attributeSpans(
   output: Uint32Array,
   prompt: Uint32Array | undefined,
   params: SpanParams = DEFAULT_SPAN_PARAMS,
+  options: AttributeOptions = {},
 ): Attribution {
   const total = BigInt(corpus.reduce((sum, s) => sum + s.tokenCount, 0));
   if (total === 0n) return { method: 'none', spans: [], scores: [] };
@@ -79,22 +88,56 @@ export function attributeSpans(
     for (const h of hashes) r += rarity(h);
     outputRarity += BigInt(r) * BigInt(hashes.length);
     const queries = corpus.map((s) => s.mapQuery(hashes));
-    const longest = new Int32Array(hashes.length);
-    for (let i = 0; i < hashes.length; i++) {
+    // Longest match at every position, overall (exact when it reaches minSpanTokens, else 0) and per
+    // segment (exact where computed). Two facts keep this to few suffix-array searches:
+    // - a segment's gram filter bounds its matches: a match of m >= FILTER_K tokens at i needs every
+    //   FILTER_K-gram of q[i..i+m) in the segment, so `reach` (the run of grams the filter may hold,
+    //   from i on, plus FILTER_K - 1) bounds it from above;
+    // - longest[i] >= longest[i-1] - 1, and a position matters only if its longest match reaches
+    //   both minSpanTokens and longest[i-1] (else it is not a maximal span); so only segments whose
+    //   bound reaches that threshold are searched, and when none reaches it longest[i] is
+    //   longest[i-1] - 1 exactly (or below the minimum).
+    // Without the filter (minSpanTokens < FILTER_K, or old segments) every segment's bound is the
+    // rest of the query; `exhaustive` also drops the threshold.
+    const n = hashes.length;
+    const S = corpus.length;
+    const useFilter = !options.exhaustive && params.minSpanTokens >= FILTER_K;
+    const reach = new Int32Array(n * S).fill(n);
+    if (useFilter) {
+      for (let s = 0; s < S; s++) {
+        const segment = corpus[s]!;
+        const q = queries[s]!;
+        let run = 0;
+        for (let i = n - 1; i >= 0; i--) {
+          run = segment.mayHoldGram(gramHash(q, i)) ? run + 1 : 0;
+          reach[i * S + s] = run > 0 ? run + FILTER_K - 1 : 0;
+        }
+      }
+    }
+    const longest = new Int32Array(n);
+    const perSegment = new Int32Array(n * S);
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const threshold = options.exhaustive ? 0 : Math.max(params.minSpanTokens, prev);
       let best = 0;
-      for (let s = 0; s < corpus.length; s++) {
+      for (let s = 0; s < S; s++) {
+        if (reach[i * S + s]! < threshold) continue;
         const m = corpus[s]!.longestMatch(queries[s]!, i);
+        perSegment[i * S + s] = m;
         if (m > best) best = m;
       }
-      longest[i] = best;
+      if (best >= threshold) longest[i] = best;
+      else longest[i] = prev - 1 >= params.minSpanTokens ? prev - 1 : 0;
+      prev = longest[i]!;
     }
-    for (let i = 0; i < hashes.length; i++) {
+    for (let i = 0; i < n; i++) {
       const len = longest[i]!;
       if (len < params.minSpanTokens || (i > 0 && len < longest[i - 1]!)) continue; // not maximal
       let occurrences = 0;
       const ranges: Array<[number, number]> = [];
-      for (let s = 0; s < corpus.length; s++) {
-        const range = corpus[s]!.range(queries[s]!, i, len);
+      for (let s = 0; s < S; s++) {
+        // Only a segment whose own longest match at i reaches len holds the span.
+        const range: [number, number] = perSegment[i * S + s]! >= len ? corpus[s]!.range(queries[s]!, i, len) : [0, 0];
         ranges.push(range);
         occurrences += range[1] - range[0];
       }

@@ -11,6 +11,7 @@ parentPort!.on('message', (input: PackedInput) => {
       data.vocab.buffer,
       data.counts.buffer,
       data.contributionStarts.buffer,
+      ...(data.filter ? [data.filter.buffer] : []),
     ] as ArrayBuffer[]);
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });

@@ -133,7 +133,7 @@ export class DatanetIndex {
     writeFileSync(`${path}.tmp`, JSON.stringify(this.manifest));
     renameSync(`${path}.tmp`, path);
     this.setSegments(segments);
-    for (const s of dropped) for (const ext of ['tok', 'sa', 'vocab', 'counts', 'starts', 'meta.json']) rmSync(join(this.dir, `${s.id}.${ext}`), { force: true });
+    for (const s of dropped) for (const ext of ['tok', 'sa', 'vocab', 'counts', 'starts', 'filter', 'meta.json']) rmSync(join(this.dir, `${s.id}.${ext}`), { force: true });
     this.version++;
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSuffixArray } from './sais.js';
 
@@ -42,6 +42,65 @@ export interface SegmentData {
   /** Position of the first token of each contribution, ascending. */
   contributionStarts: Uint32Array;
   contributions: SegmentContribution[];
+  /**
+   * Blocked Bloom filter of every FILTER_K-gram of dense ids inside a record (2 bits in one 32-bit
+   * word per gram, about 4 bits per token): lets a query skip this segment at a position whose
+   * FILTER_K-gram it does not hold. Absent in segments written before it existed.
+   */
+  filter?: Uint32Array;
+}
+
+/** Length of the grams in a segment's filter: it answers only for spans at least this long. */
+export const FILTER_K = 8;
+
+/** Multiplier of the polynomial hash of a FILTER_K-gram of dense ids (32-bit). */
+const GRAM_BASE = 0x01000193;
+
+/** The filter word and the two bits of a gram hash. */
+function filterWord(h: number, mask: number): number {
+  return (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0) & mask;
+}
+function filterBits(h: number): number {
+  const g = Math.imul(h ^ (h >>> 13), 0x297a2d39) >>> 0;
+  return (1 << (g & 31)) | (1 << ((g >>> 5) & 31));
+}
+
+/** Builds the gram filter of a token array (0 = record separator) with ~4 bits per token. */
+export function buildGramFilter(text: ArrayLike<number>): Uint32Array {
+  let words = 1024;
+  while (words * 8 < text.length) words <<= 1; // 32 bits per word, >= 4 bits per token
+  const filter = new Uint32Array(words);
+  const mask = words - 1;
+  // Rolling hash: h = sum t[i+j]·B^(K-1-j) mod 2^32 over the last K tokens; `run` counts tokens since a separator.
+  let pow = 1;
+  for (let j = 0; j < FILTER_K - 1; j++) pow = Math.imul(pow, GRAM_BASE);
+  let h = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = text[i]!;
+    if (v === 0) {
+      h = 0;
+      run = 0;
+      continue;
+    }
+    if (run === FILTER_K) h = (h - Math.imul(text[i - FILTER_K]!, pow)) | 0;
+    else run++;
+    h = (Math.imul(h, GRAM_BASE) + v) | 0;
+    if (run === FILTER_K) filter[filterWord(h, mask)]! |= filterBits(h);
+  }
+  return filter;
+}
+
+/** The gram hash of q[i..i+FILTER_K) of dense ids (unsigned), or -1 when it runs past the end or holds a token outside the vocabulary. */
+export function gramHash(q: Int32Array, i: number): number {
+  if (i + FILTER_K > q.length) return -1;
+  let h = 0;
+  for (let j = 0; j < FILTER_K; j++) {
+    const v = q[i + j]!;
+    if (v <= 0) return -1;
+    h = (Math.imul(h, GRAM_BASE) + v) | 0;
+  }
+  return h >>> 0; // unsigned, so no hash collides with the -1 of an absent gram
 }
 
 /** Open-addressing hash → provisional id table on typed arrays. */
@@ -159,6 +218,7 @@ export function buildSegmentData(input: ContributionTokens[]): SegmentData {
     counts,
     contributionStarts,
     contributions: input.map(({ contributionId, contributor, weight }) => ({ contributionId, contributor, weight })),
+    filter: buildGramFilter(text),
   };
 }
 
@@ -201,6 +261,18 @@ export class Segment {
     return this.entries;
   }
 
+  /**
+   * False when this segment certainly holds no occurrence of q[i..i+FILTER_K) (so no match of
+   * FILTER_K tokens or more starts there); true when it may. `hash` is gramHash(q, i).
+   */
+  mayHoldGram(hash: number): boolean {
+    const f = this.data.filter;
+    if (!f) return true;
+    if (hash === -1) return false;
+    const bits = filterBits(hash);
+    return (f[filterWord(hash, f.length - 1)]! & bits) === bits;
+  }
+
   get contributions(): SegmentContribution[] {
     return this.data.contributions;
   }
@@ -208,7 +280,9 @@ export class Segment {
   /** Bytes held by the segment's arrays. */
   get byteSize(): number {
     const d = this.data;
-    return d.tokens.byteLength + d.sa.byteLength + d.vocab.byteLength + d.counts.byteLength + d.contributionStarts.byteLength;
+    return (
+      d.tokens.byteLength + d.sa.byteLength + d.vocab.byteLength + d.counts.byteLength + d.contributionStarts.byteLength + (d.filter?.byteLength ?? 0)
+    );
   }
 
   /** Dense id of a canonical hash, or -1. */
@@ -349,6 +423,7 @@ export class Segment {
     write('vocab', d.vocab);
     write('counts', d.counts);
     write('starts', d.contributionStarts);
+    if (d.filter) write('filter', d.filter);
     const meta = { tokenWidth: d.tokenWidth, slots: d.slots, contributions: d.contributions };
     writeFileSync(join(dir, `${this.id}.meta.tmp`), JSON.stringify(meta));
     renameSync(join(dir, `${this.id}.meta.tmp`), join(dir, `${this.id}.meta.json`));
@@ -376,6 +451,7 @@ export class Segment {
       counts: u32('counts'),
       contributionStarts: u32('starts'),
       contributions: meta.contributions,
+      ...(existsSync(join(dir, `${id}.filter`)) ? { filter: u32('filter') } : {}),
     });
   }
 }

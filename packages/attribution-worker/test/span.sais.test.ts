@@ -1,0 +1,80 @@
+import { buildSuffixArray } from '../src/span/sais.js';
+
+/** Deterministic xorshift32. */
+function rngFor(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+/** Reference: sort the suffixes by direct comparison (a shorter suffix that is a prefix comes first). */
+function naiveSuffixArray(text: ArrayLike<number>): number[] {
+  const n = text.length;
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) => {
+    for (let d = 0; ; d++) {
+      if (a + d === n) return -1;
+      if (b + d === n) return 1;
+      const x = text[a + d]!;
+      const y = text[b + d]!;
+      if (x !== y) return x - y;
+    }
+  });
+  return idx;
+}
+
+const check = (text: number[], K: number): void => {
+  expect(Array.from(buildSuffixArray(Int32Array.from(text), K))).toEqual(naiveSuffixArray(text));
+};
+
+describe('suffix array (SA-IS)', () => {
+  it('sorts the edge cases: one symbol, runs, strictly rising and falling, banana', () => {
+    check([0], 1);
+    check([3], 4);
+    check([1, 1], 2);
+    check([0, 0, 0, 0, 0, 0, 0], 1);
+    check([1, 2, 3, 4, 5], 6);
+    check([5, 4, 3, 2, 1], 6);
+    check([1, 2, 1], 3);
+    check([2, 1, 2, 1, 2, 1, 2], 3); // alternating: many equal LMS substrings
+    check([...'banana'].map((c) => c.charCodeAt(0) - 97), 26);
+    check([...'mississippi'].map((c) => c.charCodeAt(0) - 97), 26);
+    check([0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1], 2);
+  });
+
+  it('matches a direct sort on random texts over small and large alphabets (recursion included)', () => {
+    const rand = rngFor(11);
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + (rand() % 400);
+      const K = [2, 3, 4, 16, 1000, 70000][round % 6]!;
+      const text = Array.from({ length: n }, () => rand() % K);
+      check(text, K);
+    }
+  });
+
+  it('matches a direct sort on repetitive texts (copies and periodic runs drive deep recursion)', () => {
+    const rand = rngFor(5);
+    for (let round = 0; round < 40; round++) {
+      const unit = Array.from({ length: 1 + (rand() % 7) }, () => rand() % 3);
+      const text: number[] = [];
+      while (text.length < 2000) {
+        if (rand() % 4 === 0) text.push(rand() % 3);
+        else text.push(...unit);
+      }
+      check(text, 3);
+    }
+  });
+
+  it('accepts 16-bit and 32-bit unsigned texts', () => {
+    const t = [4, 1, 4, 1, 3, 0, 2];
+    expect(Array.from(buildSuffixArray(Uint16Array.from(t), 5))).toEqual(naiveSuffixArray(t));
+    expect(Array.from(buildSuffixArray(Uint32Array.from(t), 5))).toEqual(naiveSuffixArray(t));
+    expect(buildSuffixArray(new Int32Array(0), 1)).toHaveLength(0);
+  });
+});
