@@ -3,10 +3,10 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAttributionSettlement} from "../interfaces/IAttributionSettlement.sol";
 import {SettlementState} from "./SettlementState.sol";
+import {MerkleRootCalldata} from "./MerkleRootCalldata.sol";
 
 /// @title AttributionSettlement
 /// @notice Pays contributors their cumulative rewards against per-epoch Merkle roots, never more than it
@@ -126,7 +126,7 @@ contract AttributionSettlement is SettlementState {
         uint64 epoch = _claimableEpoch(h);
         if (epoch == 0) revert SettlementNoClaimableRoot();
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
-        if (!MerkleProof.verifyCalldata(proof, _epochs[epoch].root, leaf)) {
+        if (MerkleRootCalldata.rootOf(proof, leaf) != _epochs[epoch].root) {
             revert SettlementInvalidProof(account, cumulativeAmount);
         }
         uint256 already = _claimed[account];
