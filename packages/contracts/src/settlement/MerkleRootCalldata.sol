@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 /// @title MerkleRootCalldata
 /// @notice The root a Merkle proof in calldata leads to, hashing each pair in sorted order exactly as
 /// OpenZeppelin's `MerkleProof.processProofCalldata` and its JavaScript merkle-tree package do
-/// (`a < b ? keccak256(a, b) : keccak256(b, a)`), in a plain assembly loop: about 85 gas less per
+/// (`a < b ? keccak256(a, b) : keccak256(b, a)`), in a plain assembly loop: about 88 gas less per
 /// proof element than the library's checked loop. `test/settlement/MerkleRootCalldata.t.sol` checks it
 /// against the library on fuzzed proofs.
 library MerkleRootCalldata {

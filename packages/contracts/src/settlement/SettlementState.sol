@@ -108,7 +108,8 @@ abstract contract SettlementState is IAttributionSettlement, AccessControl {
     }
 
     /// @dev Stores `h` with one SSTORE (Solidity would copy a memory struct field by field, one
-    /// read-modify-write each). Bit positions are those of {Head}'s declared order.
+    /// read-modify-write each). Bit positions are those of {Head}'s declared order: keep them in step
+    /// (the view tests after a post read every field back).
     function _writeHead(Head memory h) internal {
         uint256 word = uint256(h.lastPostedEpoch) | (uint256(h.fallbackEpoch) << 32)
             | (uint256(h.lastClaimableAt) << 64) | (h.lastRevoked ? uint256(1) << 104 : 0)
