@@ -61,8 +61,9 @@ export class CreditService {
   }
 
   /**
-   * Latest stored authorization per payer, cached briefly; the credit route calls {@link forget} when it
-   * stores a new one. A stale entry only ever errs low: a stored cap or expiry can only grow, and expiry is
+   * Latest stored authorization per payer, cached for 5 s (as the usage recorder does); the credit route
+   * calls {@link forget} when it stores a new one, so this replica sees it at once, others within 5 s. The
+   * route only ever replaces an authorization by one with a larger cap or a later expiry, and expiry is
    * checked at use.
    */
   private readonly authCache = new Map<string, { row: typeof spendingAuthorizations.$inferSelect | undefined; until: number }>();

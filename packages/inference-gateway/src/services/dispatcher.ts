@@ -99,7 +99,7 @@ export class InferenceDispatcher {
 
   /** Registers an engine worker of this process for the fast path. */
   attachLocal(worker: LocalWorker): void {
-    this.local.push(worker);
+    if (!this.local.includes(worker)) this.local.push(worker);
   }
 
   detachLocal(worker: LocalWorker): void {
