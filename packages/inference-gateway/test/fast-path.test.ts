@@ -139,10 +139,8 @@ test('affinity: an adapter resident only on another worker goes to that worker t
   const b = fx.adapters.b.sha256;
   // load adapter b on the remote worker w1 only, and let w1 publish it (heartbeat) and the API read it
   await engines[1]!.generate({ requestId: `warm-${Date.now()}`, prompt: 'x', adapters: [fx.adapters.b], maxTokens: 1 });
-  await until(async () => {
-    await app.ctx.dispatcher.refresh('1');
-    return (await createRedisSmembers(`${config.queuePrefix}:inference:resident:1:w1`)).includes(b);
-  }, 10_000);
+  await until(async () => (await createRedisSmembers(`${config.queuePrefix}:inference:resident:1:w1`)).includes(b), 10_000);
+  await app.ctx.dispatcher.refresh('1'); // the API's view now includes it
   const before = paths();
   const hitsBefore = (await engines[1]!.stats()).adapterCacheHits;
   expect((await complete('adapter-2')).statusCode).toBe(200);
