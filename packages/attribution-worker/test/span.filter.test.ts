@@ -71,6 +71,27 @@ describe('gram filter', () => {
     expect(gramHash(Int32Array.from([1, 2, 3]), 0)).toBe(-1);
   });
 
+  it('finds the occurrences of a longest match around its insertion point as a full search does', () => {
+    let checked = 0;
+    for (const segment of segments) {
+      for (const q of queries) {
+        const d = segment.mapQuery(q);
+        for (let i = 0; i < d.length; i++) {
+          const len = segment.longestMatch(d, i);
+          if (len === 0) continue;
+          const at = segment.lastInsertion;
+          for (const l of [len, Math.max(1, len - 1), 1]) {
+            const [lo, hi] = segment.range(d, i, l);
+            expect(hi).toBeGreaterThan(lo);
+            expect(segment.rangeAround(d, i, l, at)).toEqual([lo, hi]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
   it.each([8, 9, 12, 20])('gives exactly the exhaustive attribution (minSpanTokens %i)', (minSpanTokens) => {
     const params = { ...DEFAULT_SPAN_PARAMS, minSpanTokens, includePrompt: true };
     let spans = 0;

@@ -116,14 +116,17 @@ export function attributeSpans(
     }
     const longest = new Int32Array(n);
     const perSegment = new Int32Array(n * S);
+    const insertion = new Int32Array(n * S);
     let prev = 0;
     for (let i = 0; i < n; i++) {
       const threshold = options.exhaustive ? 0 : Math.max(params.minSpanTokens, prev);
       let best = 0;
       for (let s = 0; s < S; s++) {
         if (reach[i * S + s]! < threshold) continue;
-        const m = corpus[s]!.longestMatch(queries[s]!, i);
+        const segment = corpus[s]!;
+        const m = segment.longestMatch(queries[s]!, i);
         perSegment[i * S + s] = m;
+        insertion[i * S + s] = segment.lastInsertion;
         if (m > best) best = m;
       }
       if (best >= threshold) longest[i] = best;
@@ -137,7 +140,12 @@ export function attributeSpans(
       const ranges: Array<[number, number]> = [];
       for (let s = 0; s < S; s++) {
         // Only a segment whose own longest match at i reaches len holds the span.
-        const range: [number, number] = perSegment[i * S + s]! >= len ? corpus[s]!.range(queries[s]!, i, len) : [0, 0];
+        const range: [number, number] =
+          perSegment[i * S + s]! < len
+            ? [0, 0]
+            : options.exhaustive
+              ? corpus[s]!.range(queries[s]!, i, len)
+              : corpus[s]!.rangeAround(queries[s]!, i, len, insertion[i * S + s]!);
         ranges.push(range);
         occurrences += range[1] - range[0];
       }

@@ -44,7 +44,7 @@ export interface SegmentData {
   contributions: SegmentContribution[];
   /**
    * Blocked Bloom filter of every FILTER_K-gram of dense ids inside a record (2 bits in one 32-bit
-   * word per gram, about 4 bits per token): lets a query skip this segment at a position whose
+   * word per gram, 2.8 to 5.7 bits per token: 4 in a full segment): lets a query skip this segment at a position whose
    * FILTER_K-gram it does not hold. Absent in segments written before it existed.
    */
   filter?: Uint32Array;
@@ -56,19 +56,21 @@ export const FILTER_K = 8;
 /** Multiplier of the polynomial hash of a FILTER_K-gram of dense ids (32-bit). */
 const GRAM_BASE = 0x01000193;
 
-/** The filter word and the two bits of a gram hash. */
+/** The filter word of a gram hash (the filter has a power-of-two number of words). */
 function filterWord(h: number, mask: number): number {
   return (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0) & mask;
 }
+/** The two bits of a gram hash within its word. */
 function filterBits(h: number): number {
   const g = Math.imul(h ^ (h >>> 13), 0x297a2d39) >>> 0;
   return (1 << (g & 31)) | (1 << ((g >>> 5) & 31));
 }
 
-/** Builds the gram filter of a token array (0 = record separator) with ~4 bits per token. */
+/** Builds the gram filter of a token array (0 = record separator), about 4 bits per token. */
 export function buildGramFilter(text: ArrayLike<number>): Uint32Array {
-  let words = 1024;
-  while (words * 8 < text.length) words <<= 1; // 32 bits per word, >= 4 bits per token
+  // The power of two of 32-bit words nearest 4 bits per token (2.8 to 5.7 bits per token).
+  let words = 64;
+  while (words * 8 * Math.SQRT2 < text.length) words <<= 1;
   const filter = new Uint32Array(words);
   const mask = words - 1;
   // Rolling hash: h = sum t[i+j]·B^(K-1-j) mod 2^32 over the last K tokens; `run` counts tokens since a separator.
@@ -331,7 +333,13 @@ export class Segment {
     }
   }
 
-  /** Length of the longest prefix of q[i..] that occurs in this segment. */
+  /**
+   * Suffix-array index where the last {@link longestMatch} would insert q[i..] (the first suffix not
+   * smaller than it); the suffixes sharing the longest match lie around it.
+   */
+  lastInsertion = 0;
+
+  /** Length of the longest prefix of q[i..] that occurs in this segment (sets {@link lastInsertion}). */
   longestMatch(q: Int32Array, i: number): number {
     const first = q[i]!;
     if (first <= 0) return 0;
@@ -348,7 +356,64 @@ export class Segment {
       if (r < 0) lo = mid + 1;
       else hi = mid;
     }
+    this.lastInsertion = lo;
     return best;
+  }
+
+  /** Whether the suffix at SA index k starts with q[i..i+len). */
+  private startsWith(k: number, q: Int32Array, i: number, len: number): boolean {
+    const p = this.saAt(k);
+    for (let d = 0; d < len; d++) if (this.tokAt(p + d) !== q[i + d]) return false;
+    return true;
+  }
+
+  /**
+   * [lo, hi) of suffixes starting with q[i..i+len), given an index `around` inside the range or at its
+   * end (the insertion point of a longer pattern with this prefix): exponential search each way, so
+   * O(log occurrences) comparisons instead of two searches over the whole bucket.
+   */
+  rangeAround(q: Int32Array, i: number, len: number, around: number): [number, number] {
+    const token = q[i]!;
+    const bucketLo = this.bucketStart[token]!;
+    const bucketHi = this.bucketStart[token + 1]!;
+    // A matching index to start from: `around` itself, or the one before it when `around` is the end.
+    let start = around;
+    if (!(start < bucketHi && this.startsWith(start, q, i, len))) {
+      start = around - 1;
+      if (!(start >= bucketLo && this.startsWith(start, q, i, len))) return [around, around];
+    }
+    // Left edge: gallop down to a non-matching index (or the bucket start), then bisect.
+    let good = start;
+    let bad = bucketLo - 1;
+    for (let step = 1; good - step >= bucketLo; step <<= 1) {
+      if (this.startsWith(good - step, q, i, len)) good -= step;
+      else {
+        bad = good - step;
+        break;
+      }
+    }
+    while (bad + 1 < good) {
+      const mid = (bad + good) >>> 1;
+      if (this.startsWith(mid, q, i, len)) good = mid;
+      else bad = mid;
+    }
+    const first = good;
+    // Right edge: gallop up, then bisect.
+    good = start;
+    bad = bucketHi;
+    for (let step = 1; good + step < bucketHi; step <<= 1) {
+      if (this.startsWith(good + step, q, i, len)) good += step;
+      else {
+        bad = good + step;
+        break;
+      }
+    }
+    while (good + 1 < bad) {
+      const mid = (good + bad) >>> 1;
+      if (this.startsWith(mid, q, i, len)) good = mid;
+      else bad = mid;
+    }
+    return [first, good + 1];
   }
 
   /** [lo, hi) of suffixes starting with q[i..i+len). */
