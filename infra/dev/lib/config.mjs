@@ -126,6 +126,8 @@ export function stackConfig(env, root) {
     // One block: the attribution worker's minimum, and the block the event is in with anvil's 1 s blocks.
     CONFIRMATIONS: '1',
     LOG_LEVEL: env.LOG_LEVEL || 'info',
+    // The dashboard is served from its own port and calls the services from the browser.
+    CORS_ORIGINS: env.CORS_ORIGINS || `http://${host}:${ports.dashboard}`,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   const service = (name, dir, portNumber, own) => ({

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { docsPlugin, healthPlugin, problemPlugin, serverOptions, type Database, type ReadinessCheck } from '@openledger/service-kit';
+import { corsPlugin, docsPlugin, healthPlugin, problemPlugin, serverOptions, type Database, type ReadinessCheck } from '@openledger/service-kit';
 import type { AttributionConfig } from './config.js';
 import { RewardsStore } from './rewards-store.js';
 import { rewardRoutes } from './routes/rewards.js';
@@ -16,9 +16,10 @@ export interface AppDeps {
 }
 
 /** The proof API: epochs, published leaf sets, an account's rewards, proofs and claim calldata. */
-export async function buildApp(config: Pick<AttributionConfig, 'logLevel'>, deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(config: Pick<AttributionConfig, 'logLevel'> & Partial<Pick<AttributionConfig, 'corsOrigins'>>, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify(serverOptions({ logLevel: config.logLevel })).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(problemPlugin);
+  await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(docsPlugin, { title: 'OpenLedger attribution worker', version: '0.1.0', description: 'Proof of Attribution rewards and proofs' });
   await app.register(healthPlugin, { checks: deps.checks ?? {} });
   await app.register(rewardRoutes, { db: deps.db, store: new RewardsStore(deps.db), settlementAddress: deps.settlementAddress });

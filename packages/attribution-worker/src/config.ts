@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, envBool, envHexKey, envInt, envOptional, envString } from '@openledger/service-kit';
+import { ConfigError, envBool, envHexKey, envInt, envOptional, envString, parseCorsOrigins } from '@openledger/service-kit';
 import { DEFAULT_SEMANTIC_PARAMS, type SemanticParams } from './semantic/semantic-attribution.js';
 import { BPS, DEFAULT_RETRIEVAL_SHARE_BPS } from './retrieval.js';
 import { DEFAULT_SPAN_PARAMS, type SpanParams } from './span/attribute.js';
@@ -11,6 +11,8 @@ export interface AttributionConfig {
   port: number;
   host: string;
   logLevel: string;
+  /** CORS_ORIGINS: origins a browser may call the proof API from (the dashboard's), or `*`. */
+  corsOrigins: string[];
   databaseUrl?: string;
   dataDir: string;
   redisUrl: string;
@@ -48,6 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port,
     host,
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    corsOrigins: parseCorsOrigins(envOptional(env, 'CORS_ORIGINS')),
     databaseUrl: envOptional(env, 'DATABASE_URL'),
     dataDir: resolve(envString(env, 'DATA_DIR', resolve(REPO_ROOT, '.data', 'attribution-worker'))),
     redisUrl: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),

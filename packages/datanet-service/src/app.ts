@@ -4,7 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { inArray } from 'drizzle-orm';
 import { contractAbis, createIndexer, createRecordHasher, type Deployment, type Indexer } from '@openledger/sdk';
-import { QUEUES, createRedis, docsPlugin, healthPlugin, pingRedis, problemPlugin, serverOptions } from '@openledger/service-kit';
+import { QUEUES, corsPlugin, createRedis, docsPlugin, healthPlugin, pingRedis, problemPlugin, serverOptions } from '@openledger/service-kit';
 import { SessionService } from './auth/sessions.js';
 import { loadChainContext } from './chain.js';
 import type { DatanetServiceConfig } from './config.js';
@@ -154,6 +154,7 @@ export async function buildApp(config: DatanetServiceConfig, deps: AppDeps = {})
   });
 
   await app.register(problemPlugin);
+  await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(docsPlugin, {
     title: 'OpenLedger datanet service',
     version: '0.1.0',

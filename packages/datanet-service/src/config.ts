@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, envHexKey, envInt, envOptional, envString } from '@openledger/service-kit';
+import { ConfigError, envHexKey, envInt, envOptional, envString, parseCorsOrigins } from '@openledger/service-kit';
 
 /** Everything the service reads from the environment, validated once at start-up. */
 export interface DatanetServiceConfig {
@@ -27,6 +27,8 @@ export interface DatanetServiceConfig {
   /** Seconds a contributor's signature stays valid (the EIP-712 `deadline`). */
   signatureTtlSeconds: number;
   logLevel: string;
+  /** CORS_ORIGINS: origins a browser may call this service from (the dashboard's), or `*`. */
+  corsOrigins: string[];
   /** BullMQ key prefix (consumers of the shared queues use the same one; tests use their own). */
   queuePrefix: string;
   /** How long a relay attempt waits for its transaction to be mined before retrying (ms). */
@@ -82,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nonceTtlSeconds: envInt(env, 'SIWE_NONCE_TTL_SECONDS', 600, { min: 10 }),
     signatureTtlSeconds: envInt(env, 'SIGNATURE_TTL_SECONDS', 3600, { min: 60 }),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    corsOrigins: parseCorsOrigins(envOptional(env, 'CORS_ORIGINS')),
     queuePrefix: envString(env, 'QUEUE_PREFIX', 'bull'),
     relayReceiptTimeoutMs: envInt(env, 'RELAY_RECEIPT_TIMEOUT_MS', 120_000, { min: 100 }),
     pollingIntervalMs: envInt(env, 'POLLING_INTERVAL_MS', 1000, { min: 10 }),

@@ -21,6 +21,25 @@ describe('end-to-end loop', () => {
     process.stdout.write(`e2e loop: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   });
 
+  it("lets the dashboard's origin call every service from a browser (CORS), and no other origin", async () => {
+    const origin = t.config.urls.dashboard as string;
+    for (const base of [t.config.urls.gateway, t.config.urls.datanet, t.config.urls.attribution] as string[]) {
+      const res = await fetch(`${base}/healthz`, { headers: { origin } });
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      const preflight = await fetch(`${base}/v1/anything`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      const stranger = await fetch(`${base}/healthz`, { headers: { origin: 'https://elsewhere.example' } });
+      expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    const models = await fetch(`${t.config.urls.gateway}/v1/models`, { headers: { origin } });
+    expect(models.status).toBe(200);
+    expect(models.headers.get('access-control-allow-origin')).toBe(origin);
+  });
+
   it('contributor stakes and uploads, curator accepts, owner registers, caller deposits and authorizes', async () => {
     setup = await setUpLoop(t);
     expect(setup.model).toBe(`adapter-${setup.adapterId}`);

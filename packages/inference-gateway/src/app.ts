@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { JsonRpcProvider } from 'ethers';
 import type { Redis } from 'ioredis';
 import { getFeeEscrow, type Deployment } from '@openledger/sdk';
-import { createRedis, docsPlugin, healthPlugin, pingRedis, problemPlugin, serverOptions } from '@openledger/service-kit';
+import { corsPlugin, createRedis, docsPlugin, healthPlugin, pingRedis, problemPlugin, serverOptions } from '@openledger/service-kit';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { openGatewayDatabase } from './db/database.js';
@@ -111,6 +111,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
   ctx.usage.startFlusher();
 
   await app.register(problemPlugin);
+  await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(docsPlugin, { title: 'OpenLedger inference gateway', version: '0.1.0', description: 'OpenAI-compatible inference over LoRA adapters registered on chain.' });
   await app.register(healthPlugin, {
     checks: {

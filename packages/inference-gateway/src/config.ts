@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, envInt, envOptional, envString } from '@openledger/service-kit';
+import { ConfigError, envInt, envOptional, envString, parseCorsOrigins } from '@openledger/service-kit';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -30,6 +30,8 @@ export interface GatewayConfig {
   host: string;
   port: number;
   logLevel: string;
+  /** CORS_ORIGINS: origins a browser may call the gateway from (the dashboard's), or `*`. */
+  corsOrigins: string[];
   databaseUrl?: string;
   dataDir: string;
   redisUrl: string;
@@ -64,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: envString(env, 'HOST', '127.0.0.1'),
     port,
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    corsOrigins: parseCorsOrigins(envOptional(env, 'CORS_ORIGINS')),
     databaseUrl: envOptional(env, 'DATABASE_URL'),
     dataDir: envString(env, 'DATA_DIR', path.join(REPO_ROOT, '.data', 'inference-gateway')),
     redisUrl: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),

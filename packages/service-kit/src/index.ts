@@ -3,6 +3,7 @@ export { problemPlugin, isDependencyUnavailable } from './problem-plugin.js';
 export * from './schemas.js';
 export { healthPlugin, type HealthOptions, type ReadinessCheck } from './health.js';
 export { docsPlugin, type DocsOptions } from './docs.js';
+export { corsPlugin, parseCorsOrigins, type CorsOptions } from './cors.js';
 export * from './db.js';
 export * from './redis.js';
 export * from './server.js';
