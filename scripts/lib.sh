@@ -28,8 +28,15 @@ ensure_pnpm() {
   fi
 }
 
+# A C compiler builds the attribution worker's native suffix-array addon (twice as fast as the
+# TypeScript fallback, which is used when none can be installed).
+ensure_cc() {
+  command -v cc >/dev/null && return 0
+  apt_install gcc libc6-dev || log "no C compiler: the span index builds with the TypeScript suffix array (slower)"
+}
+
 ensure_deps() {
-  ensure_node; ensure_pnpm
+  ensure_node; ensure_pnpm; ensure_cc
   (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=silent)
   export PATH="$ROOT/packages/contracts/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
 }

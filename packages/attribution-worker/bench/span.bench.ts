@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { attributeSpans, DEFAULT_SPAN_PARAMS } from '../src/span/attribute.js';
 import { BuildPool } from '../src/span/build-pool.js';
 import { DatanetIndex } from '../src/span/datanet-index.js';
+import { suffixArrayImplementation } from '../src/span/sais.js';
 import { buildSegmentData, MAX_SEGMENT_SLOTS, type ContributionTokens } from '../src/span/segment.js';
 import { MarkovChain, rng, trainingText } from './corpus.js';
 
@@ -27,6 +28,7 @@ let t = performance.now();
 const chain = new MarkovChain(trainingText());
 print('load average at start', (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' '));
 print('markov training tokens / vocabulary', `${chain.tokenCount} / ${chain.V}`);
+print('suffix array construction', `${suffixArrayImplementation} (OPENLEDGER_SAIS=js forces TypeScript)`);
 
 // Corpus: one flat buffer, records of RECORD tokens; 5% of records copy an earlier record verbatim.
 const flat = new Uint32Array(TOTAL);

@@ -1,4 +1,5 @@
-import { buildSuffixArray } from '../src/span/sais.js';
+import { existsSync } from 'node:fs';
+import { buildSuffixArray, buildSuffixArrayTs, suffixArrayImplementation } from '../src/span/sais.js';
 
 /** Deterministic xorshift32. */
 function rngFor(seed: number): () => number {
@@ -29,8 +30,11 @@ function naiveSuffixArray(text: ArrayLike<number>): number[] {
   return idx;
 }
 
+/** Both implementations (the native addon when built, and the TypeScript one) against the reference. */
 const check = (text: number[], K: number): void => {
-  expect(Array.from(buildSuffixArray(Int32Array.from(text), K))).toEqual(naiveSuffixArray(text));
+  const expected = naiveSuffixArray(text);
+  expect(Array.from(buildSuffixArray(Int32Array.from(text), K))).toEqual(expected);
+  expect(Array.from(buildSuffixArrayTs(Int32Array.from(text), K))).toEqual(expected);
 };
 
 describe('suffix array (SA-IS)', () => {
@@ -69,6 +73,16 @@ describe('suffix array (SA-IS)', () => {
       }
       check(text, 3);
     }
+  });
+
+  it('runs the native addon whenever it is built, and both agree on a large repetitive text', () => {
+    const built = existsSync(new URL('../build/sais.node', import.meta.url));
+    expect(suffixArrayImplementation).toBe(built && process.env.OPENLEDGER_SAIS !== 'js' ? 'native' : 'typescript');
+    const rand = rngFor(3);
+    const text = new Int32Array(300_000);
+    for (let i = 0; i < text.length; i++) text[i] = i > 1000 && rand() % 4 === 0 ? text[i - 1000]! : rand() % 50;
+    expect(buildSuffixArray(text, 50)).toEqual(buildSuffixArrayTs(text, 50));
+    if (suffixArrayImplementation === 'native') expect(() => buildSuffixArray(Int32Array.from([1, 5]), 3)).toThrow('a symbol is outside [0, alphabetSize)');
   });
 
   it('accepts 16-bit and 32-bit unsigned texts', () => {
