@@ -9,6 +9,8 @@ ARG SERVICE
 RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<datanet-service|inference-gateway|attribution-worker> is required" && exit 1)
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true
 RUN corepack enable && corepack prepare pnpm@10.34.9 --activate
+# A C compiler for the attribution worker's native suffix-array addon (build/sais.node).
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /repo
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json jest.base.js ./
 COPY packages ./packages
@@ -16,7 +18,8 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install --frozen-lo
 RUN pnpm --filter "@openledger/${SERVICE}..." run --if-present build
 RUN pnpm --filter "@openledger/${SERVICE}" deploy --legacy --prod /out \
  && cp -r "packages/${SERVICE}/dist" /out/dist \
- && if [ -d "packages/${SERVICE}/drizzle" ]; then cp -r "packages/${SERVICE}/drizzle" /out/drizzle; fi
+ && if [ -d "packages/${SERVICE}/drizzle" ]; then cp -r "packages/${SERVICE}/drizzle" /out/drizzle; fi \
+ && if [ -d "packages/${SERVICE}/build" ]; then cp -r "packages/${SERVICE}/build" /out/build; fi
 
 FROM node:${NODE_VERSION} AS runtime
 ARG SERVICE
