@@ -47,7 +47,12 @@ export async function startService(config: AttributionConfig, log: (msg: string)
     new Worker(QUEUES.contributionRevoked, contributionRevokedProcessor(attributor, semantic), { connection, concurrency: 1 }),
     new Worker(QUEUES.usageEvents, usageEventsProcessor(attributor), { connection, concurrency: config.concurrency }),
   ];
-  for (const w of workers) w.on('failed', (job, err) => log(`${w.name} job ${job?.id} failed: ${err.message}`));
+  for (const w of workers) {
+    w.on('failed', (job, err) => log(`${w.name} job ${job?.id} failed: ${err.message}`));
+    // Without a listener an 'error' (Redis unreachable, a lost blocking connection) would be thrown
+    // as an uncaught exception and end the process; BullMQ reconnects and goes on by itself.
+    w.on('error', (err) => log(`${w.name} worker: ${err.message}`));
+  }
 
   let settler: Settler | undefined;
   let settlementAddress: string | undefined;

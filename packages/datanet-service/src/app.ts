@@ -66,6 +66,8 @@ export async function buildApp(config: DatanetServiceConfig, deps: AppDeps = {})
     [QUEUES.contributionRevoked]: new Queue(QUEUES.contributionRevoked, queueOptions),
     [RELAY_QUEUE]: new Queue(RELAY_QUEUE, queueOptions),
   };
+  // A connection 'error' with no listener would end the process; enqueues fail and are retried instead.
+  for (const q of Object.values(queues)) q.on('error', (err) => app.log.warn({ err, queue: q.name }, 'queue connection error'));
 
   const ctx: ServiceContext = {
     config,

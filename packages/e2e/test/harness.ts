@@ -167,7 +167,11 @@ export async function startTestStack(options: { epochSeconds: number; privatePos
   const log = (line: string) => logs.push(line);
   let stack: any;
   try {
-    stack = await startStack({ config, log, quiet: true, seed: 'chain', onUnexpectedExit: (name: string, status: unknown) => exits.push(`${name}: ${String(status)}`) });
+    stack = await startStack({ config, log, quiet: true, seed: 'chain', onUnexpectedExit: (name: string, status: unknown, tail: unknown) => {
+      exits.push(`${name}: ${String(status)}`);
+      // The child's last log lines, so a crash in CI can be diagnosed from the test output.
+      process.stderr.write(`${name} exited unexpectedly (${String(status)}); last log lines:\n${String(tail ?? '').trim().split('\n').slice(-30).join('\n')}\n`);
+    } });
   } catch (error) {
     await redis?.stop();
     await postgres?.stop().catch(() => undefined);

@@ -131,6 +131,8 @@ export class InferenceDispatcher {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue<InferenceJob>(name, { connection: this.connection, prefix: this.options.prefix });
+      // A connection 'error' with no listener would end the process; requests fail with 503 instead.
+      q.on('error', () => undefined);
       this.queues.set(name, q);
     }
     return q;

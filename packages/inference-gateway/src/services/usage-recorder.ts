@@ -56,6 +56,8 @@ export class UsageRecorder {
     private readonly relayDelayMs = 20,
   ) {
     this.queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix });
+    // A connection 'error' with no listener would end the process; the relay re-queues later.
+    this.queue.on('error', (e) => this.onError?.(e));
     this.insertRow = UsageRecorder.prepareInsert(db);
   }
 
