@@ -1,18 +1,6 @@
 import { attributeSpans, DEFAULT_SPAN_PARAMS } from '../src/span/attribute.js';
 import { buildSegmentData, FILTER_K, gramHash, Segment, type ContributionTokens } from '../src/span/segment.js';
-
-/** Deterministic xorshift32. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+import { rng } from '../bench/corpus.js';
 
 // A corpus with long repeated passages: records drawn from a small pool of phrases (so spans of 8-40
 // tokens recur across records, contributions and segments) plus random tokens.

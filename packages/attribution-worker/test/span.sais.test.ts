@@ -1,18 +1,6 @@
 import { existsSync } from 'node:fs';
 import { buildSuffixArray, buildSuffixArrayTs, suffixArrayImplementation } from '../src/span/sais.js';
-
-/** Deterministic xorshift32. */
-function rngFor(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+import { rng as rngFor } from '../bench/corpus.js';
 
 /** Reference: sort the suffixes by direct comparison (a shorter suffix that is a prefix comes first). */
 function naiveSuffixArray(text: ArrayLike<number>): number[] {
