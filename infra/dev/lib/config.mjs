@@ -149,9 +149,13 @@ export function stackConfig(env, root) {
       OPERATOR_PRIVATE_KEY: key('operator'),
       EPOCH_SECONDS: epochSeconds,
       PUBLIC_URL: urls.attribution,
+      // Semantic retrieval and attribution when a local ONNX feature-extraction model is given.
+      ...(env.EMBEDDING_MODEL_DIR ? { EMBEDDING_MODEL_DIR: env.EMBEDDING_MODEL_DIR } : {}),
     }),
     service('inference-gateway', 'inference-gateway', ports.gateway, {
       PUBLIC_URL: urls.gateway,
+      // Retrieval requests (`retrieval` in a completion body) ask the attribution worker for context.
+      ATTRIBUTION_URL: urls.attribution,
       OPERATOR_ADDRESS: ANVIL_ADDRESSES[DEMO_ROLES.operator],
       BASE_MODEL_PATH: join(modelsDir, 'demo-base.gguf'),
       // BASE_MODEL_ID is the on-chain id of the demo base model, added once the seed registered it.

@@ -1,11 +1,12 @@
 // Brings up the dev stack for one test file on free ports, a temp data folder and a Redis of its own
 // (redis-server on a free port, append-only, so it can be stopped and restarted by fault tests);
 // Postgres is a fresh database on DATABASE_URL's server, a private cluster (fault tests), or PGlite.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@openledger/service-kit/testing';
 import { REPO } from './infra/manifests.js';
 // @ts-expect-error plain ESM module without types
@@ -151,8 +152,13 @@ export async function startTestStack(options: { epochSeconds: number; privatePos
     database = await createTestDatabase('e2e', 'postgres');
     databaseUrl = database.url;
   }
+  // A tiny BERT-shaped ONNX embedding model (the attribution worker's test fixture), so retrieval runs for real.
+  const embeddingModelDir = join(dataDir, 'embedding-model');
+  const fixtureModule = pathToFileURL(join(REPO, 'packages', 'attribution-worker', 'dist', 'semantic', 'fixture-model.js')).href;
+  execFileSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(fixtureModule)}).then((m) => m.writeFixtureModel(${JSON.stringify(embeddingModelDir)}))`]);
   const env: Record<string, string> = {
     OPENLEDGER_DATA_DIR: dataDir,
+    EMBEDDING_MODEL_DIR: embeddingModelDir,
     REDIS_URL: redisUrl,
     ANVIL_PORT: String(await freePort()),
     GATEWAY_PORT: String(await freePort()),

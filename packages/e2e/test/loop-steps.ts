@@ -69,18 +69,33 @@ export async function setUpLoop(t: TestStack): Promise<LoopSetup> {
 }
 
 /** One chat completion through the adapter with the official client; returns its fee in wei. */
-export async function complete(setup: LoopSetup, prompt: string): Promise<{ feeWei: bigint; text: string; usageIds: string[] }> {
+export interface Citation {
+  index: number;
+  contribution_id: string;
+  contributor: string;
+  record_index: number;
+  similarity: number;
+}
+
+/** One chat completion through the openai client; with `retrieval`, context from that datanet is retrieved and cited. */
+export async function complete(
+  setup: LoopSetup,
+  prompt: string,
+  retrieval?: { datanet_id: string; k?: number },
+): Promise<{ feeWei: bigint; text: string; usageIds: string[]; citations: Citation[] }> {
   const completion = await setup.openai.chat.completions.create({
     model: setup.model,
     messages: [{ role: 'user', content: prompt }],
     max_tokens: 8,
     temperature: 0,
-  });
+    // an OpenLedger extension field: the openai client sends unknown body fields as they are
+    ...(retrieval ? { retrieval } : {}),
+  } as Parameters<typeof setup.openai.chat.completions.create>[0] & { stream?: false });
   expect(completion.choices[0]?.message.role).toBe('assistant');
   expect(completion.usage?.total_tokens).toBeGreaterThan(0);
-  const billing = (completion as unknown as { openledger: { fee_wei: string; usage_ids: string[] } }).openledger;
+  const billing = (completion as unknown as { openledger: { fee_wei: string; usage_ids: string[]; citations?: Citation[] } }).openledger;
   expect(BigInt(billing.fee_wei)).toBeGreaterThan(0n);
-  return { feeWei: BigInt(billing.fee_wei), text: completion.choices[0]?.message.content ?? '', usageIds: billing.usage_ids };
+  return { feeWei: BigInt(billing.fee_wei), text: completion.choices[0]?.message.content ?? '', usageIds: billing.usage_ids, citations: billing.citations ?? [] };
 }
 
 /** Amounts FeeEscrow collected from `payer` (its Collected events), one per collection. */

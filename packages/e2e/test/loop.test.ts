@@ -54,6 +54,28 @@ describe('end-to-end loop', () => {
       fees.push(result.feeWei);
       usageIds.push(...result.usageIds);
     }
+    // retrieval mode: once the accepted records are embedded, the gateway asks the attribution worker for
+    // the nearest ones, puts them in front of the prompt, cites them, and the usage event names them
+    await eventually(
+      'accepted records embedded for retrieval',
+      async () => {
+        const res = await fetch(`${t.config.urls.attribution}/v1/datanets/${setup.datanetId}/retrieve?q=refund&k=1`);
+        const body = (await res.json()) as { records?: unknown[] };
+        return res.ok && (body.records?.length ?? 0) > 0 ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    const retrieved = await complete(setup, 'When are refunds processed?', { datanet_id: setup.datanetId, k: 2 });
+    expect(retrieved.citations.length).toBeGreaterThan(0);
+    for (const [i, citation] of retrieved.citations.entries()) {
+      expect(citation.index).toBe(i + 1);
+      expect(citation.contribution_id).toBe(setup.contributionId);
+      expect(citation.contributor).toBe(wallets.contributor.address.toLowerCase());
+    }
+    fees.push(retrieved.feeWei);
+    usageIds.push(...retrieved.usageIds);
+    // a datanet the model was not trained on is refused before anything runs or is charged
+    await expect(complete(setup, 'hello', { datanet_id: '999999' })).rejects.toMatchObject({ status: 400 });
     const billed = fees.reduce((a, b) => a + b, 0n);
 
     // each inference is attributed to the one accepted contribution behind the adapter

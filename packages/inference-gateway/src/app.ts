@@ -26,6 +26,7 @@ import { RateLimiter } from './services/rate-limiter.js';
 import { RegistryMirror } from './services/registry-mirror.js';
 import { UsageRecorder } from './services/usage-recorder.js';
 import type { EngineStats } from './engine/types.js';
+import { RetrievalClient } from './services/retrieval.js';
 
 export interface GatewayDeps {
   /** The contracts deployment (read from DEPLOYMENTS_FILE by main.ts); needed for credit and the registry mirror. */
@@ -124,7 +125,16 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
     },
   });
   await app.register(openaiRoutes, {
-    service: new InferenceService({ catalog, credit: ctx.credit, dispatcher, usage: ctx.usage, metrics, maxTokensLimit: config.maxTokensLimit, defaultMaxTokens: Math.min(256, config.maxTokensLimit) }),
+    service: new InferenceService({
+      catalog,
+      credit: ctx.credit,
+      dispatcher,
+      usage: ctx.usage,
+      metrics,
+      maxTokensLimit: config.maxTokensLimit,
+      defaultMaxTokens: Math.min(256, config.maxTokensLimit),
+      retrieval: config.attributionUrl ? new RetrievalClient(config.attributionUrl) : undefined,
+    }),
   });
   await app.register(authRoutes);
   await app.register(creditRoutes);

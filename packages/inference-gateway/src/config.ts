@@ -37,6 +37,8 @@ export interface GatewayConfig {
   redisUrl: string;
   /** Public base URL (uploaded adapter files are addressed under it). */
   publicUrl: string;
+  /** ATTRIBUTION_URL: the attribution worker's API, for retrieval requests (`retrieval` in a completion body). */
+  attributionUrl?: string;
   siweDomain: string;
   /** Address the gateway collects fees as (FeeEscrow operator); SpendingAuthorizations must name it. */
   operatorAddress: string;
@@ -71,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: envString(env, 'DATA_DIR', path.join(REPO_ROOT, '.data', 'inference-gateway')),
     redisUrl: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     publicUrl: envString(env, 'PUBLIC_URL', `http://127.0.0.1:${port}`),
+    attributionUrl: envOptional(env, 'ATTRIBUTION_URL'),
     siweDomain: envString(env, 'SIWE_DOMAIN', `127.0.0.1:${port}`),
     operatorAddress,
     chain: rpcUrl

@@ -191,6 +191,26 @@ test('the official openai client works unchanged: two adapters give different, d
   }
 });
 
+test('retrieval requests are checked before anything runs or is charged', async () => {
+  const before = (await usageRows(chain.wallet(CALLER).address)).length;
+  const ask = (retrieval: unknown) =>
+    fetch(`${baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys[CALLER]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: models.alpha, messages: [{ role: 'user', content: 'what do you know?' }], max_tokens: 4, retrieval }),
+    });
+  const foreign = await ask({ datanet_id: '7' });
+  expect(foreign.status).toBe(400);
+  expect((await foreign.json()).detail).toMatch(/retrieval.datanet_id "7" is not a datanet .* was trained on \(1\)/);
+  const tooMany = await ask({ datanet_id: '1', k: 50 });
+  expect(tooMany.status).toBe(400);
+  const unconfigured = await ask({ datanet_id: '1' }); // this gateway has no ATTRIBUTION_URL
+  expect(unconfigured.status).toBe(503);
+  expect((await unconfigured.json()).detail).toContain('ATTRIBUTION_URL');
+  await app.ctx.usage.drain();
+  expect(await usageRows(chain.wallet(CALLER).address)).toHaveLength(before);
+});
+
 test('streaming through the openai client yields the same text as the non-streaming answer', async () => {
   const client = new OpenAI({ apiKey: keys[CALLER], baseURL: `${baseUrl}/v1` });
   const params = { model: models.beta!, messages: [{ role: 'user' as const, content: 'stream it' }], max_tokens: 20, temperature: 0 };

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, problemResponses } from '@openledger/service-kit';
+import { HttpProblem, badRequest, problemResponses } from '@openledger/service-kit';
 import { formatChatPrompt, type ChatMessage } from '../engine/prompt.js';
 import { ChatCompletionBody, ChatCompletionResponse, CompletionBody, CompletionResponse, ModelList } from '../schemas/openai.js';
 import type { InferenceInput, InferenceOutcome, InferenceService } from '../services/inference-service.js';
@@ -75,7 +75,8 @@ async function streamResponse(app: FastifyInstance, service: InferenceService, k
     return;
   }
   begin();
-  send(chunk('', outcome.result.finishReason));
+  // the last content chunk carries the citations of a retrieval (the openai client passes extra fields through)
+  send(outcome.citations.length ? { ...chunk('', outcome.result.finishReason), openledger: { citations: outcome.citations } } : chunk('', outcome.result.finishReason));
   if (includeUsage) {
     send({ id, object, created, model: input.model, choices: [], usage: usageOf(outcome), openledger: billingOf(outcome) });
   }
@@ -83,7 +84,14 @@ async function streamResponse(app: FastifyInstance, service: InferenceService, k
 }
 
 const usageOf = (o: InferenceOutcome) => ({ prompt_tokens: o.promptTokens, completion_tokens: o.completionTokens, total_tokens: o.promptTokens + o.completionTokens });
-const billingOf = (o: InferenceOutcome) => ({ fee_wei: o.feeWei.toString(), usage_ids: o.usageIds });
+const billingOf = (o: InferenceOutcome) => ({ fee_wei: o.feeWei.toString(), usage_ids: o.usageIds, ...(o.citations.length ? { citations: o.citations } : {}) });
+
+/** The retrieval request of a body, if any: `query` is what the nearest records are found for. */
+function retrievalOf(body: { retrieval?: { datanet_id: string; k?: number } }, query: string, withContext: (context: string) => string): InferenceInput['retrieval'] {
+  if (!body.retrieval) return undefined;
+  if (!query.trim()) throw badRequest('retrieval needs a non-empty user message (or prompt) to search for');
+  return { datanetId: body.retrieval.datanet_id, k: body.retrieval.k ?? 3, query, withContext };
+}
 
 export async function openaiRoutes(app: FastifyInstance, opts: { service: InferenceService }): Promise<void> {
   const { service } = opts;
@@ -112,9 +120,11 @@ export async function openaiRoutes(app: FastifyInstance, opts: { service: Infere
       const body = request.body as ChatCompletionBody;
       const messages: ChatMessage[] = body.messages.map((m) => ({ role: m.role, content: contentText(m.content) }));
       const rf = body.response_format;
+      const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
       const input: InferenceInput = {
         model: body.model,
         prompt: formatChatPrompt(messages),
+        retrieval: retrievalOf(body, lastUser, (context) => formatChatPrompt([{ role: 'system', content: context }, ...messages])),
         maxTokens: body.max_completion_tokens ?? body.max_tokens,
         temperature: body.temperature,
         topP: body.top_p,
@@ -156,7 +166,17 @@ export async function openaiRoutes(app: FastifyInstance, opts: { service: Infere
     },
     async (request, reply) => {
       const body = request.body as CompletionBody;
-      const input: InferenceInput = { model: body.model, prompt: body.prompt, maxTokens: body.max_tokens, temperature: body.temperature, topP: body.top_p, seed: body.seed, stop: body.stop, lora: body.lora };
+      const input: InferenceInput = {
+        model: body.model,
+        prompt: body.prompt,
+        maxTokens: body.max_tokens,
+        temperature: body.temperature,
+        topP: body.top_p,
+        seed: body.seed,
+        stop: body.stop,
+        lora: body.lora,
+        retrieval: retrievalOf(body, body.prompt, (context) => `${context}\n\n${body.prompt}`),
+      };
       if (body.stream) return streamResponse(app, service, 'text', request, reply, input, Boolean(body.stream_options?.include_usage));
       const clock = startClock(app, request, reply);
       const caller = await app.ctx.keys.authenticate(request.headers.authorization);

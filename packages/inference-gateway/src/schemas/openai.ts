@@ -3,6 +3,14 @@ import { Type, type Static } from 'typebox';
 const Stop = Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 4 }), Type.Null()]);
 
 /** Extension: several adapters stacked with scales on one request. */
+/** OpenLedger extension: put the nearest records of one of the model's datanets in front of the prompt and cite them. */
+const Retrieval = Type.Object(
+  {
+    datanet_id: Type.String({ pattern: '^[0-9]{1,78}$', description: "one of the model's datanets" }),
+    k: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 3, description: 'records to retrieve' })),
+  },
+  { additionalProperties: false },
+);
 const LoraStack = Type.Array(Type.Object({ model: Type.String({ maxLength: 128 }), scale: Type.Number({ minimum: -4, maximum: 4 }) }), { maxItems: 4 });
 
 const ResponseFormat = Type.Union([
@@ -25,6 +33,7 @@ const Sampling = {
   stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
   stream_options: Type.Optional(Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), Type.Null()])),
   lora: Type.Optional(LoraStack),
+  retrieval: Type.Optional(Retrieval),
 };
 
 const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() }, { additionalProperties: true });
@@ -52,7 +61,8 @@ const Usage = Type.Object({ prompt_tokens: Type.Integer(), completion_tokens: Ty
 const FinishReason = Type.Union([Type.Literal('stop'), Type.Literal('length')]);
 
 /** Non-OpenAI extras on responses: what the request cost. */
-const Billing = Type.Object({ fee_wei: Type.String(), usage_ids: Type.Array(Type.String()) });
+const Citation = Type.Object({ index: Type.Integer(), contribution_id: Type.String(), contributor: Type.String(), record_index: Type.Integer(), similarity: Type.Number() });
+const Billing = Type.Object({ fee_wei: Type.String(), usage_ids: Type.Array(Type.String()), citations: Type.Optional(Type.Array(Citation)) });
 
 export const ChatCompletionResponse = Type.Object({
   id: Type.String(),

@@ -8,6 +8,7 @@ import type { InferenceDispatcher } from './dispatcher.js';
 import type { Metrics } from './metrics.js';
 import type { StageClock } from './stage-timings.js';
 import type { CatalogAdapter, CatalogModel, ModelCatalog } from './model-catalog.js';
+import { citationsOf, contextBlock, type Citation, type RetrievalClient } from './retrieval.js';
 import { feeFor, type UsageRecorder } from './usage-recorder.js';
 
 export interface InferenceInput {
@@ -20,6 +21,12 @@ export interface InferenceInput {
   stop?: string | string[] | null;
   jsonSchema?: Record<string, unknown>;
   lora?: { model: string; scale: number }[];
+  /**
+   * Retrieval mode: the `k` records of `datanetId` (one of the model's datanets) nearest to `query`
+   * are put in front of the prompt by `withContext` and cited; the usage event names them so each
+   * retrieval is paid.
+   */
+  retrieval?: { datanetId: string; k: number; query: string; withContext: (context: string) => string };
 }
 
 export interface RunOptions {
@@ -37,6 +44,8 @@ export interface InferenceOutcome {
   completionTokens: number;
   feeWei: bigint;
   usageIds: string[];
+  /** The retrieved records, numbered as in the context block (retrieval mode only). */
+  citations: Citation[];
 }
 
 const STATUS: Record<EngineErrorCode, number> = {
@@ -71,6 +80,8 @@ export class InferenceService {
       metrics: Metrics;
       maxTokensLimit: number;
       defaultMaxTokens: number;
+      /** The attribution service's retrieval (ATTRIBUTION_URL); retrieval requests answer 503 without it. */
+      retrieval?: RetrievalClient;
     },
   ) {}
 
@@ -88,10 +99,23 @@ export class InferenceService {
     }
     const maxTokens = input.maxTokens ?? this.deps.defaultMaxTokens;
     if (maxTokens > this.deps.maxTokensLimit) throw badRequest(`max_tokens ${maxTokens} exceeds the limit of ${this.deps.maxTokensLimit}`);
+    let citations: Citation[] = [];
+    if (input.retrieval) {
+      const { datanetId, k, query, withContext } = input.retrieval;
+      const datanets = [...new Set(stack.flatMap((s) => s.adapter.datanetIds))];
+      if (!datanets.includes(datanetId)) {
+        throw badRequest(`retrieval.datanet_id "${datanetId}" is not a datanet ${model.modelName} was trained on (${datanets.join(', ') || 'none'})`);
+      }
+      if (!this.deps.retrieval) throw new HttpProblem(503, 'retrieval is not configured on this gateway (ATTRIBUTION_URL is unset)');
+      const records = await this.deps.retrieval.retrieve(datanetId, query, k);
+      citations = citationsOf(records);
+      input = { ...input, prompt: withContext(contextBlock(datanetId, records)) };
+      options.clock?.mark('retrieval');
+    }
     const leaveQueue = dispatcher.admit(baseModelId);
     options.clock?.mark('resolve+admit');
     try {
-      return await this.admitted(caller, input, model, baseModelId, stack, maxTokens, options);
+      return await this.admitted(caller, input, model, baseModelId, stack, maxTokens, options, citations);
     } finally {
       leaveQueue();
     }
@@ -105,6 +129,7 @@ export class InferenceService {
     stack: { adapter: CatalogAdapter; scale: number }[],
     maxTokens: number,
     options: RunOptions,
+    citations: Citation[],
   ): Promise<InferenceOutcome> {
     const { credit, dispatcher, usage, metrics } = this.deps;
 
@@ -165,12 +190,13 @@ export class InferenceService {
           promptTokens,
           completionTokens,
           pricePer1kTokensWei: adapter?.pricePer1kTokensWei ?? 0n,
+          ...(citations.length ? { retrievedContributionIds: [...new Set(citations.map((c) => c.contribution_id))] } : {}),
         });
         usageIds.push(event.usageId);
         feeWei += BigInt(event.feeWei);
       }
       options.clock?.mark('usage row');
-      return { requestId, model, result, promptTokens, completionTokens, feeWei, usageIds };
+      return { requestId, model, result, promptTokens, completionTokens, feeWei, usageIds, citations };
     } finally {
       // after the usage rows exist (the fee is then counted as recorded), never before; not awaited: holding
       // the reservation a moment longer only errs on the safe side, and the reply needs no Redis round trip.

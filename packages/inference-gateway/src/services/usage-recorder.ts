@@ -24,6 +24,7 @@ export type CompletedInference = Pick<
   | 'outputTokenIds'
   | 'promptTokens'
   | 'completionTokens'
+  | 'retrievedContributionIds'
 > & {
   apiKeyId: string;
   pricePer1kTokensWei: bigint;
@@ -159,6 +160,7 @@ export class UsageRecorder {
       completionTokens: c.completionTokens,
       feeWei: feeFor(c.pricePer1kTokensWei, c.promptTokens + c.completionTokens).toString(),
       authorization,
+      ...(c.retrievedContributionIds?.length ? { retrievedContributionIds: c.retrievedContributionIds } : {}),
     };
     await this.insertRow.execute({
       usageId,
