@@ -31,16 +31,22 @@ function disconnectSignal(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
-/**
- * Streams as Server-Sent Events in OpenAI's chunk format. Headers go out with the first token, so an error
- * before any output (queue full, credit, engine crash) is still a proper problem+json response.
- */
-async function streamResponse(app: FastifyInstance, service: InferenceService, kind: Kind, request: FastifyRequest, reply: FastifyReply, input: InferenceInput, includeUsage: boolean) {
+/** The caller of an API-key request, after its rate limit (both stages timed when the bench asks). */
+async function admitCaller(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
   const clock = startClock(app, request, reply);
   const caller = await app.ctx.keys.authenticate(request.headers.authorization);
   clock?.mark('auth');
   await app.ctx.rateLimiter.check(caller.keyId);
   clock?.mark('rate limit');
+  return { caller, clock };
+}
+
+/**
+ * Streams as Server-Sent Events in OpenAI's chunk format. Headers go out with the first token, so an error
+ * before any output (queue full, credit, engine crash) is still a proper problem+json response.
+ */
+async function streamResponse(app: FastifyInstance, service: InferenceService, kind: Kind, request: FastifyRequest, reply: FastifyReply, input: InferenceInput, includeUsage: boolean) {
+  const { caller, clock } = await admitCaller(app, request, reply);
   const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${request.id}`;
   const created = Math.floor(Date.now() / 1000);
   const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
@@ -134,11 +140,7 @@ export async function openaiRoutes(app: FastifyInstance, opts: { service: Infere
         jsonSchema: rf?.type === 'json_schema' ? rf.json_schema.schema : rf?.type === 'json_object' ? { type: 'object' } : undefined,
       };
       if (body.stream) return streamResponse(app, service, 'chat', request, reply, input, Boolean(body.stream_options?.include_usage));
-      const clock = startClock(app, request, reply);
-      const caller = await app.ctx.keys.authenticate(request.headers.authorization);
-      clock?.mark('auth');
-      await app.ctx.rateLimiter.check(caller.keyId);
-      clock?.mark('rate limit');
+      const { caller, clock } = await admitCaller(app, request, reply);
       const o = await service.run(caller, input, { signal: disconnectSignal(reply), clock });
       return {
         id: `chatcmpl-${request.id}`,
@@ -178,11 +180,7 @@ export async function openaiRoutes(app: FastifyInstance, opts: { service: Infere
         retrieval: retrievalOf(body, body.prompt, (context) => `${context}\n\n${body.prompt}`),
       };
       if (body.stream) return streamResponse(app, service, 'text', request, reply, input, Boolean(body.stream_options?.include_usage));
-      const clock = startClock(app, request, reply);
-      const caller = await app.ctx.keys.authenticate(request.headers.authorization);
-      clock?.mark('auth');
-      await app.ctx.rateLimiter.check(caller.keyId);
-      clock?.mark('rate limit');
+      const { caller, clock } = await admitCaller(app, request, reply);
       const o = await service.run(caller, input, { signal: disconnectSignal(reply), clock });
       return {
         id: `cmpl-${request.id}`,

@@ -132,7 +132,7 @@ export class InferenceDispatcher {
     if (!q) {
       q = new Queue<InferenceJob>(name, { connection: this.connection, prefix: this.options.prefix });
       // A connection 'error' with no listener would end the process; requests fail with 503 instead.
-      q.on('error', () => undefined);
+      q.on('error', (e) => this.options.log?.(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
     }
     return q;
