@@ -9,3 +9,4 @@ export * from './redis.js';
 export * from './server.js';
 export * from './config.js';
 export * from './queues.js';
+export { mulberry32 } from './random.js';

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import { mulberry32 } from '@openledger/service-kit';
 
 /**
  * Writes a tiny BERT-shaped embedding model for tests and benches: no download, deterministic.
@@ -29,16 +30,10 @@ export interface FixtureModelOptions {
   seed?: number;
 }
 
-/** mulberry32: a small seeded PRNG, floats in [-1, 1). */
+/** Seeded floats in [-1, 1). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 export function fixtureVocab(): string[] {

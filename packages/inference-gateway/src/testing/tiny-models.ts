@@ -1,4 +1,5 @@
 import { writeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
+import { mulberry32 as rng } from '@openledger/service-kit';
 
 /**
  * Tiny llama-architecture GGUF models and LoRA adapters with seeded random weights, written here so tests
@@ -18,18 +19,6 @@ export interface TinyBaseSpec {
 export const TINY_BASE: TinyBaseSpec = { nEmbd: 64, nLayer: 2, nHead: 4, nFf: 128, contextLength: 512, seed: 1 };
 /** Bench-sized: ~26M parameters. */
 export const BENCH_BASE: TinyBaseSpec = { nEmbd: 512, nLayer: 8, nHead: 8, nFf: 1408, contextLength: 1024, seed: 7 };
-
-/** Mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(n: number, scale: number, next: () => number): Float32Array {
   const out = new Float32Array(n);
