@@ -37,9 +37,13 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   close(): Promise<void>;
 }
 
+/** The advisory lock every service takes to migrate (services may share one Postgres database). */
+const MIGRATION_LOCK = 'openledger_migrations';
+
 /**
  * Opens the service's database — Postgres when `url` is given, embedded PGlite otherwise — and applies
- * its committed migrations under an advisory lock, so replicas starting together migrate once.
+ * its committed migrations under an advisory lock shared by every service, so replicas and services
+ * starting together migrate one at a time.
  */
 export async function openDatabase<TSchema extends Record<string, unknown>>(
   config: DatabaseConfig<TSchema>,
@@ -50,13 +54,22 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     pool.on('error', () => {
       /* idle client errors (server restart) surface on the next query */
     });
+    // A checked-out client (a transaction, a COPY, the migration lock) has no listener of the pool's: when
+    // its connection drops (Postgres restarted or the backend terminated) pg emits 'error' on the client,
+    // and an unheard 'error' ends the process. The statement in flight rejects with that same error and
+    // the caller handles it, so the event itself needs nothing more.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     const db = drizzlePg(pool, { schema: config.schema });
     const lockClient = await pool.connect();
     try {
-      await lockClient.query('select pg_advisory_lock(hashtext($1))', [migrationsTable]);
+      // one lock for every service sharing the database, not one per journal: drizzle's
+      // `CREATE SCHEMA IF NOT EXISTS "drizzle"` (and a service's own) races when two services run it at once
+      await lockClient.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
       await migratePg(db, { migrationsFolder: config.migrationsFolder, migrationsTable });
     } finally {
-      await lockClient.query('select pg_advisory_unlock(hashtext($1))', [migrationsTable]).catch(() => undefined);
+      await lockClient.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => undefined);
       lockClient.release();
     }
     return {

@@ -1,5 +1,10 @@
 import Fastify from 'fastify';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { Type } from 'typebox';
 import {
@@ -103,6 +108,74 @@ describe.each(['pglite', ...(process.env.DATABASE_URL ? ['postgres'] : [])] as c
       await testDb.drop();
     }
   });
+});
+
+describe.each(process.env.DATABASE_URL ? ['postgres'] : [])('a %s connection lost mid-transaction', (kind) => {
+  test('fails that transaction and nothing else: the process lives, the pool reconnects, nothing half-written', async () => {
+    const testDb = await createTestDatabase('kit_lost', kind as 'postgres');
+    const handle = await openDatabase({ service: 'kit', url: testDb.url, migrationsFolder, schema: { items } });
+    const admin = new pg.Client({ connectionString: testDb.url });
+    await admin.connect();
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      let backendPid = 0;
+      const tx = handle.db.transaction(async (t) => {
+        await t.insert(items).values({ name: 'half' });
+        const r = await t.execute(sql`select pg_backend_pid() as pid`);
+        backendPid = (r as unknown as { rows: { pid: number }[] }).rows[0]!.pid;
+        await t.execute(sql`select pg_sleep(10)`);
+      });
+      while (backendPid === 0) await new Promise((r) => setTimeout(r, 10));
+      await admin.query('select pg_terminate_backend($1)', [backendPid]);
+      await expect(tx).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 50)); // let the socket's 'end' be emitted
+      expect(uncaught).toEqual([]);
+      await handle.ping();
+      expect(await handle.db.select().from(items)).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await admin.end();
+      await handle.close();
+      await testDb.drop();
+    }
+  }, 30_000);
+});
+
+describe.each(process.env.DATABASE_URL ? ['postgres'] : [])('services sharing one %s database', (kind) => {
+  /** A migrations folder for `service` whose one migration creates its own schema and table. */
+  function serviceMigrations(dir: string, service: string): string {
+    const folder = join(dir, service);
+    mkdirSync(join(folder, 'meta'), { recursive: true });
+    copyFileSync(join(migrationsFolder, 'meta', '_journal.json'), join(folder, 'meta', '_journal.json'));
+    writeFileSync(join(folder, '0000_init.sql'), `CREATE SCHEMA IF NOT EXISTS "${service}";\n--> statement-breakpoint\nCREATE TABLE "${service}"."items" ("id" serial PRIMARY KEY);`);
+    return folder;
+  }
+
+  test('start together on a fresh database and each migrate (no race on shared schemas)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-migrations-'));
+    try {
+      for (let round = 0; round < 10; round++) {
+        const testDb = await createTestDatabase(`kit_race${round}`, kind as 'postgres');
+        try {
+          const services = ['svc_a', 'svc_b', 'svc_c', 'svc_d', 'svc_e', 'svc_f', 'svc_g', 'svc_h'];
+          const handles = await Promise.all(
+            services.map((service) => openDatabase({ service, url: testDb.url, migrationsFolder: serviceMigrations(dir, service), schema: {} })),
+          );
+          for (const [i, h] of handles.entries()) {
+            const rows = await h.db.execute(sql.raw(`select count(*)::int as n from "${services[i]}"."items"`));
+            expect((rows as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+            await h.close();
+          }
+        } finally {
+          await testDb.drop();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('health and redis', () => {
