@@ -10,6 +10,7 @@ import {
   type Deployment,
   type DeployedContracts,
 } from '@openledger/sdk';
+import type { AttributionSettlement } from '@openledger/sdk';
 import { deployStack, startAnvil, type AnvilInstance } from '@openledger/sdk/testing';
 import { openDatabase, type Database, type DatabaseHandle, type UsageEventJob } from '@openledger/service-kit';
 import { createTestDatabase, type TestDatabase } from '@openledger/service-kit/testing';
@@ -131,4 +132,11 @@ export function makeSettler(db: Database, fx: ChainFixture, dir: string, crash?:
 /** Contributors' part of a collected amount, as FeeEscrow splits it (default shares 10/30/50/10). */
 export function contributorsPart(amount: bigint, bps = { protocol: 1000n, owner: 3000n, curators: 1000n }): bigint {
   return amount - (amount * bps.protocol) / 10000n - (amount * bps.owner) / 10000n - (amount * bps.curators) / 10000n;
+}
+
+/** What the RootPosted event says was posted for `epoch` (the contract stores roots by value, not by epoch). */
+export async function postedRoot(settlement: AttributionSettlement, epoch: bigint): Promise<{ root: string; total: bigint; claimableAt: bigint }> {
+  const [event] = await settlement.queryFilter(settlement.filters.RootPosted(epoch), 0);
+  if (!event) throw new Error(`no RootPosted event for epoch ${epoch}`);
+  return { root: event.args.root, total: event.args.total, claimableAt: event.args.claimableAt };
 }

@@ -16,6 +16,7 @@ import {
   tempDir,
   usageJob,
   type ChainFixture,
+  postedRoot,
 } from './helpers.js';
 
 const MODEL_OWNER = '0x00000000000000000000000000000000000000f1' as const;
@@ -94,7 +95,7 @@ describe('end to end on anvil: usage events → epoch settlement → claims', ()
       ],
       ['address', 'uint256'],
     );
-    const onChain = await fx.contracts.AttributionSettlement.epochRoot(1);
+    const onChain = await postedRoot(fx.contracts.AttributionSettlement, 1n);
     expect(onChain.root).toBe(oz.root);
     expect(onChain.total).toBe(part);
 

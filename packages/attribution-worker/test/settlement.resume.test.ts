@@ -3,7 +3,7 @@ import { parseEther, Wallet } from 'ethers';
 import type { Attributor } from '../src/attributor.js';
 import { chainSends, epochs } from '../src/db/schema.js';
 import type { CrashPoint } from '../src/settlement/settler.js';
-import { contributorsPart, fundPayer, makeAttributor, makeSettler, openTestDb, startChain, tempDir, usageJob, type ChainFixture } from './helpers.js';
+import { contributorsPart, fundPayer, makeAttributor, makeSettler, openTestDb, postedRoot, startChain, tempDir, usageJob, type ChainFixture } from './helpers.js';
 
 const MODEL_OWNER = '0x00000000000000000000000000000000000000f2' as const;
 const POINTS: CrashPoint[] = [
@@ -57,7 +57,7 @@ describe('kill and resume: an epoch interrupted at any state settles exactly onc
     const settlement = fx.contracts.AttributionSettlement;
     const spentBefore = await escrow.spent(payer, fx.operator.address);
     const postedBefore = await settlement.lastPostedEpoch();
-    const totalBefore = postedBefore === 0n ? 0n : (await settlement.epochRoot(postedBefore)).total;
+    const totalBefore = postedBefore === 0n ? 0n : (await postedRoot(settlement, postedBefore)).total;
 
     let crashed = false;
     const crashing = makeSettler(dbh.db, fx, tmp.dir, (p) => {
@@ -82,7 +82,7 @@ describe('kill and resume: an epoch interrupted at any state settles exactly onc
     expect(await settlement.lastPostedEpoch()).toBe(postedBefore + 1n);
     const [row] = await dbh.db.select().from(epochs).where(eq(epochs.epoch, epoch!));
     expect(row!.state).toBe('done');
-    const onChain = await settlement.epochRoot(postedBefore + 1n);
+    const onChain = await postedRoot(settlement, postedBefore + 1n);
     expect(onChain.root).toBe(row!.root);
     expect(onChain.total - totalBefore).toBe(contributorsPart(fee));
     expect(BigInt(row!.total!)).toBe(onChain.total);

@@ -2,6 +2,9 @@ import { startTestStack, type TestStack } from './harness.js';
 import { collectionsFrom, complete, expectedContributorReward, setUpLoop, waitForProof, type LoopSetup } from './loop-steps.js';
 // @ts-expect-error plain ESM module without types
 import { claim } from '../../../infra/dev/lib/actions.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO } from './harness.js';
 // @ts-expect-error plain ESM module without types
 import { eventually } from '../../../infra/dev/lib/clients.mjs';
 
@@ -105,9 +108,18 @@ describe('end-to-end loop', () => {
     const proof = await waitForProof(t, wallets.contributor.address, expected);
     expect(BigInt(proof.cumulativeAmount)).toBe(expected);
 
-    const paid = await claim(t.ctx.actors, 'contributor', { cumulativeAmount: BigInt(proof.cumulativeAmount), proof: proof.proof });
-    expect(paid).toBe(expected);
+    // the contributor claims with the CLI, as a user would: it finds the newest claimable root holding the
+    // account through the attribution service and the chain
+    const before = await read.OpenToken.balanceOf(wallets.contributor.address);
+    const claimed = runCli(t, ['rewards', 'claim']);
+    expect(claimed.stderr).toMatch(/claiming for 0x[0-9a-fA-F]{40} against chain epoch \d+/);
+    expect(claimed.status).toBe(0);
+    expect((await read.OpenToken.balanceOf(wallets.contributor.address)) - before).toBe(expected);
     expect(await read.AttributionSettlement.claimed(wallets.contributor.address)).toBe(expected);
+    const again = runCli(t, ['rewards', 'claim']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^nothing to claim: .* already claimed/);
+    wallets.contributor.reset(); // the CLI sent from the same key
     // a second claim with the same proof is refused and pays nothing
     const balance = await read.OpenToken.balanceOf(wallets.contributor.address);
     await expect(claim(t.ctx.actors, 'contributor', { cumulativeAmount: BigInt(proof.cumulativeAmount), proof: proof.proof })).rejects.toThrow(
@@ -118,3 +130,10 @@ describe('end-to-end loop', () => {
     expect(t.exits).toEqual([]);
   }, 240_000);
 });
+
+/** Runs the built `openledger` CLI as the contributor against the test stack. */
+function runCli(t: TestStack, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, OPENLEDGER_PRIVATE_KEY: t.config.keys.contributor, OPENLEDGER_REWARDS_URL: t.config.urls.attribution, OPENLEDGER_RPC_URL: t.config.urls.rpc };
+  const r = spawnSync(process.execPath, [join(REPO, 'packages', 'cli', 'bin', 'openledger.js'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -303,9 +303,10 @@ export class Settler {
     if (!receipt) {
       const lastPosted = Number(await settlement.lastPostedEpoch());
       if (lastPosted >= chainEpoch!) {
-        const onChain = await settlement.epochRoot(chainEpoch!);
-        if (onChain.root.toLowerCase() !== root!.toLowerCase()) {
-          throw new SettlementConflictError(`chain epoch ${chainEpoch} holds root ${onChain.root}, ours is ${root}`);
+        // our post landed if our root is on chain for this epoch (or, the tree being unchanged, an earlier one)
+        const onChain = await settlement.rootInfo(root!);
+        if (onChain.epoch === 0n || onChain.epoch > BigInt(chainEpoch!)) {
+          throw new SettlementConflictError(`chain epoch ${chainEpoch} is posted, but not with our root ${root}`);
         }
         await this.setState(epoch, 'posted');
         this.crash('after-posted');

@@ -10,6 +10,7 @@ interface Proof {
   account: string;
   epoch: number;
   chainEpoch: number;
+  root: string;
   cumulativeAmount: string;
   proof: string[];
   claim: { to: string | null; data: string };
@@ -24,18 +25,30 @@ export const rewardsClaim: Command = {
     const signerKey = wallet(values, io);
     const account = rewardsAccount(positionals[0], values, io);
     const client = rewardsClient(values, io);
-    const { epochs } = await client.request<{ epochs: Array<{ epoch: number; chainEpoch: number | null }> }>('GET', '/v1/epochs');
+    const { epochs } = await client.request<{ epochs: Array<{ epoch: number; chainEpoch: number | null }> }>('GET', `/v1/rewards/${account}`);
     const latest = await client.request<Proof>('GET', `/v1/rewards/${account}/proof`);
     if (!latest.claim.to) throw new CliError('--rewards-url', 'the rewards service has no settlement contract configured');
     const provider = new JsonRpcProvider(rpcUrl(values, io), undefined, { cacheTimeout: -1 });
     try {
       const signer = signerKey.connect(provider);
       const settlement = getAttributionSettlement(latest.claim.to, signer);
-      const claimable = Number(await settlement.claimableEpoch());
-      if (claimable === 0) throw new CliError(undefined, 'no root is claimable yet (the newest one is still inside its challenge window)', 1);
-      const epoch = epochs.find((e) => e.chainEpoch === claimable);
-      if (!epoch) throw new CliError(undefined, `the rewards service does not know chain epoch ${claimable}`, 1);
-      const proof = epoch.epoch === latest.epoch ? latest : await client.request<Proof>('GET', `/v1/rewards/${account}/proof?epoch=${epoch.epoch}`);
+      // any root past its challenge window and not revoked can be claimed against: the newest such one
+      // pays the most (cumulative amounts only grow)
+      let proof: Proof | undefined;
+      const posted = epochs.filter((e) => e.chainEpoch !== null && e.chainEpoch <= latest.chainEpoch).sort((a, b) => b.chainEpoch! - a.chainEpoch!);
+      for (const e of posted) {
+        const candidate = e.epoch === latest.epoch ? latest : await client.request<Proof>('GET', `/v1/rewards/${account}/proof?epoch=${e.epoch}`);
+        if (await settlement.isClaimable(candidate.root)) {
+          proof = candidate;
+          break;
+        }
+      }
+      if (!proof) {
+        const info = await settlement.rootInfo(latest.root);
+        const when = info.epoch === 0n ? 'is not on chain yet' : info.revoked ? 'was revoked' : `opens at ${new Date(Number(info.claimableAt) * 1000).toISOString()}`;
+        throw new CliError(undefined, `no root holding this account is claimable yet (the newest, chain epoch ${latest.chainEpoch}, ${when})`, 1);
+      }
+      const claimable = proof.chainEpoch;
       const already = await settlement.claimed(proof.account);
       if (already >= BigInt(proof.cumulativeAmount)) {
         io.stdout.write(`nothing to claim: ${proof.account} already claimed ${formatUnits(already, 18)} OPEN of ${formatUnits(proof.cumulativeAmount, 18)}\n`);

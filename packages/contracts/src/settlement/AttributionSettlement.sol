@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAttributionSettlement} from "../interfaces/IAttributionSettlement.sol";
 import {SettlementState} from "./SettlementState.sol";
 import {MerkleRootCalldata} from "./MerkleRootCalldata.sol";
@@ -12,11 +11,13 @@ import {MerkleRootCalldata} from "./MerkleRootCalldata.sol";
 /// @notice Pays contributors their cumulative rewards against per-epoch Merkle roots, never more than it
 /// was funded. Governance is the {DEFAULT_ADMIN_ROLE} holder (the Timelock); it grants {SETTLER_ROLE}
 /// (posts roots) and {GUARDIAN_ROLE} (may revoke a root inside its challenge window, as governance may).
-/// @dev Roots are cumulative, so the newest claimable root supersedes every older one. Every claim reads
-/// one packed {Head} slot to find it: the newest posted epoch when past its window and not revoked,
-/// otherwise the fallback: the newest epoch that was claimable when the newest one was posted (found
-/// by binary search, so a window longer than the posting period works). An epoch that matures between
-/// two posts while a newer one is pending becomes claimable at the next post.
+/// @dev Roots are stored by value: a claim hashes its proof up to a root and reads that root's one slot
+/// (epoch, end of the challenge window, revoked flag, total). Roots are cumulative and amounts only grow,
+/// so any root past its window that was not revoked may be claimed against; an older one simply pays
+/// less or nothing. The pool claims draw on is the contract's own OPEN balance: OPEN only comes in
+/// through {fund} (or as a gift) and only leaves through claims, so whatever roots are posted no claim
+/// can pay out more than was put in (the token reverts with `ERC20InsufficientBalance` first), and a
+/// second copy of that balance in storage would cost every claim another slot update.
 /// Not upgradeable: it holds funds.
 contract AttributionSettlement is SettlementState {
     using SafeERC20 for IERC20;
@@ -41,20 +42,18 @@ contract AttributionSettlement is SettlementState {
     function fund(uint64 epoch, uint256 amount) external {
         if (amount == 0) revert SettlementInvalidParameter("amount");
         _token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 total = _totalFunded + amount;
-        SafeCast.toUint96(total); // reverts beyond 96 bits
-        _totalFunded = total;
-        // casting is safe: available and the epoch's funding are parts of the total, which fits 96 bits
+        uint256 total = _head.totalFunded + amount;
+        if (total > type(uint96).max) revert SettlementInvalidParameter("amount");
+        // casting is safe: checked just above
         // forge-lint: disable-next-line(unsafe-typecast)
-        _head.available += uint96(amount);
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _epochs[epoch].funded += uint96(amount);
+        _head.totalFunded = uint96(total);
+        _fundedOf[epoch] += amount;
         emit Funded(epoch, msg.sender, amount, total);
     }
 
     /// @inheritdoc IAttributionSettlement
-    /// @dev Requirements: `epoch` is the last posted epoch + 1 (revoked ones are not reused), `root` is
-    /// non-zero and `total` at most {totalFunded}. The URI is only emitted, never stored.
+    /// @dev Requirements: `epoch` is the last posted epoch + 1, `root` is non-zero and not revoked, and
+    /// `total` is at most {totalFunded}. The URI is only emitted, never stored.
     function postRoot(uint64 epoch, bytes32 root, uint256 total, string calldata dataURI)
         external
         onlyRole(SETTLER_ROLE)
@@ -63,35 +62,32 @@ contract AttributionSettlement is SettlementState {
         uint64 expected = uint64(h.lastPostedEpoch) + 1;
         if (epoch != expected) revert SettlementEpochNotNext(epoch, expected);
         if (root == bytes32(0)) revert SettlementInvalidRoot(root);
-        uint256 funded = _totalFunded;
-        if (total > funded) revert SettlementUnderfunded(total, funded);
-        h.fallbackEpoch = uint32(_newestClaimableEpoch(h));
-        uint40 claimableAt = uint40(block.timestamp) + h.challengeWindow;
-        // casting is safe: epochs are sequential, 2^32 posts are out of reach
+        if (total > h.totalFunded) revert SettlementUnderfunded(total, h.totalFunded);
+        StoredRoot memory r = _roots[root];
+        if (r.epoch == 0) {
+            // casting is safe: epochs are sequential, 2^32 posts are out of reach; total <= totalFunded, a uint96
+            // forge-lint: disable-next-line(unsafe-typecast)
+            r = StoredRoot({epoch: uint32(epoch), claimableAt: uint40(block.timestamp) + h.challengeWindow, revoked: false, total: uint96(total)});
+            _roots[root] = r;
+        } else if (r.revoked) {
+            revert SettlementInvalidRoot(root);
+        }
+        // casting is safe: as above
         // forge-lint: disable-next-line(unsafe-typecast)
-        h.lastPostedEpoch = uint32(epoch);
-        h.lastClaimableAt = claimableAt;
-        h.lastRevoked = false;
-        _writeHead(h);
-        // casting is safe: total <= _totalFunded, which fits 96 bits
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _writeEpoch(epoch, root, uint96(total), claimableAt);
-        emit RootPosted(epoch, root, total, claimableAt, dataURI);
+        _head.lastPostedEpoch = uint32(epoch);
+        emit RootPosted(epoch, root, r.total, r.claimableAt, dataURI);
     }
 
     /// @inheritdoc IAttributionSettlement
-    function revokeRoot(uint64 epoch) external {
+    function revokeRoot(bytes32 root) external {
         if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
         }
-        StoredEpoch storage r = _epochs[epoch];
+        StoredRoot storage r = _roots[root];
         // forge-lint: disable-next-line(block-timestamp)
-        if (r.root == bytes32(0) || r.revoked || block.timestamp >= r.claimableAt) {
-            revert SettlementNotRevocable(epoch);
-        }
+        if (r.epoch == 0 || r.revoked || block.timestamp >= r.claimableAt) revert SettlementNotRevocable(root);
         r.revoked = true;
-        if (epoch == _head.lastPostedEpoch) _head.lastRevoked = true;
-        emit RootRevoked(epoch, r.root);
+        emit RootRevoked(r.epoch, root);
     }
 
     /// @inheritdoc IAttributionSettlement
@@ -116,34 +112,38 @@ contract AttributionSettlement is SettlementState {
         }
     }
 
-    /// @dev Verifies the StandardMerkleTree leaf of `(account, cumulativeAmount)` and pays the difference.
-    /// With `strict`, nothing to claim reverts; otherwise it pays 0.
+    /// @dev Verifies the StandardMerkleTree leaf of `(account, cumulativeAmount)` against the root its proof
+    /// leads to and pays the difference. With `strict`, nothing to claim reverts; otherwise it pays 0.
     function _claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof, bool strict)
         private
         returns (uint256 paid)
     {
-        Head memory h = _head;
-        uint64 epoch = _claimableEpoch(h);
-        if (epoch == 0) revert SettlementNoClaimableRoot();
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
-        if (MerkleRootCalldata.rootOf(proof, leaf) != _epochs[epoch].root) {
-            revert SettlementInvalidProof(account, cumulativeAmount);
-        }
+        bytes32 root = MerkleRootCalldata.rootOf(proof, _leaf(account, cumulativeAmount));
+        StoredRoot memory r = _roots[root];
+        if (r.epoch == 0) revert SettlementInvalidProof(account, cumulativeAmount);
+        if (r.revoked) revert SettlementRootRevoked(root);
+        // forge-lint: disable-next-line(block-timestamp)
+        if (block.timestamp < r.claimableAt) revert SettlementRootPending(root, r.claimableAt);
         uint256 already = _claimed[account];
         if (cumulativeAmount <= already) {
             if (strict) revert SettlementNothingToClaim(account);
             return 0;
         }
-        paid = cumulativeAmount - already;
-        if (paid > h.available) {
-            uint256 funded = _totalFunded;
-            revert SettlementUnderfunded(funded - h.available + paid, funded);
-        }
         _claimed[account] = cumulativeAmount;
-        // casting is safe: paid <= available, a uint96
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _head.available = h.available - uint96(paid);
+        unchecked {
+            paid = cumulativeAmount - already; // cannot underflow: checked above
+        }
         _token.safeTransfer(account, paid);
-        emit Claimed(account, epoch, paid, cumulativeAmount);
+        emit Claimed(account, r.epoch, paid, cumulativeAmount);
+    }
+
+    /// @dev `keccak256(bytes.concat(keccak256(abi.encode(account, amount))))` in scratch space.
+    function _leaf(address account, uint256 amount) private pure returns (bytes32 leaf) {
+        assembly ("memory-safe") {
+            mstore(0x00, account)
+            mstore(0x20, amount)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
     }
 }

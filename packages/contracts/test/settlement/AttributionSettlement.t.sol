@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IAttributionSettlement} from "../../src/interfaces/IAttributionSettlement.sol";
 import {AttributionSettlement} from "../../src/settlement/AttributionSettlement.sol";
 import {SettlementTestBase} from "./SettlementTestBase.sol";
@@ -98,26 +99,28 @@ contract AttributionSettlementTest is SettlementTestBase {
 
     function test_postRoot_storesAndEmits() public {
         _fund(1, 10e18);
+        bytes32 root = bytes32(uint256(7));
         vm.expectEmit(address(settlement));
-        emit IAttributionSettlement.RootPosted(
-            1, bytes32(uint256(7)), 10e18, uint64(block.timestamp + WINDOW), "ipfs://x"
-        );
+        emit IAttributionSettlement.RootPosted(1, root, 10e18, uint64(block.timestamp + WINDOW), "ipfs://x");
         vm.prank(settler);
-        settlement.postRoot(1, bytes32(uint256(7)), 10e18, "ipfs://x");
-        IAttributionSettlement.EpochRoot memory r = settlement.epochRoot(1);
-        assertEq(r.root, bytes32(uint256(7)));
+        settlement.postRoot(1, root, 10e18, "ipfs://x");
+        IAttributionSettlement.RootInfo memory r = settlement.rootInfo(root);
+        assertEq(r.epoch, 1);
         assertEq(r.total, 10e18);
         assertEq(r.claimableAt, block.timestamp + WINDOW);
         assertFalse(r.revoked);
         assertEq(settlement.lastPostedEpoch(), 1);
         assertEq(settlement.fundedOf(1), 10e18);
-        // the packed writes of the post keep every other field
+        // the post keeps the other fields of the packed head
         assertEq(settlement.challengeWindow(), WINDOW);
         assertEq(settlement.totalFunded(), 10e18);
-        assertEq(settlement.totalClaimed(), 0);
-        assertEq(settlement.claimableEpoch(), 0);
-        vm.warp(block.timestamp + WINDOW);
-        assertEq(settlement.claimableEpoch(), 1);
+        assertFalse(settlement.isClaimable(root));
+        vm.warp(block.timestamp + WINDOW - 1);
+        assertFalse(settlement.isClaimable(root));
+        vm.warp(block.timestamp + 1);
+        assertTrue(settlement.isClaimable(root));
+        assertFalse(settlement.isClaimable(bytes32(uint256(8))));
+        assertEq(settlement.rootInfo(bytes32(uint256(8))).epoch, 0);
     }
 
     function test_postRoot_revertsIfNotSettler() public {
@@ -133,6 +136,9 @@ contract AttributionSettlementTest is SettlementTestBase {
     function test_postRoot_revertsIfEpochNotNext() public {
         vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementEpochNotNext.selector, 2, 1));
         _post(2, bytes32(uint256(1)), 0);
+        _post(1, bytes32(uint256(1)), 0);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementEpochNotNext.selector, 1, 2));
+        _post(1, bytes32(uint256(2)), 0);
     }
 
     function test_postRoot_revertsOnZeroRoot() public {
@@ -146,123 +152,111 @@ contract AttributionSettlementTest is SettlementTestBase {
         _post(1, bytes32(uint256(1)), 6e18);
     }
 
-    function test_postRoot_supersedesUnmaturedRoot() public {
+    /// @dev An epoch without new rewards has the same tree as the one before: the root keeps the epoch and
+    /// challenge window it was first posted with, so re-posting cannot delay or reopen it.
+    function test_postRoot_sameRootAgainKeepsItsWindow() public {
         _fund(1, 10e18);
-        _postClaimable(1, bytes32(uint256(1)), 1e18);
-        _post(2, bytes32(uint256(2)), 2e18);
+        bytes32 root = bytes32(uint256(1));
+        _post(1, root, 1e18);
+        uint64 claimableAt = uint64(block.timestamp + WINDOW);
         vm.warp(block.timestamp + 1 hours);
-        _post(3, bytes32(uint256(3)), 3e18); // 2 never matured: 1 stays the fallback
-        assertEq(settlement.claimableEpoch(), 1);
-        vm.warp(block.timestamp + WINDOW);
-        assertEq(settlement.claimableEpoch(), 3);
+        vm.expectEmit(address(settlement));
+        emit IAttributionSettlement.RootPosted(2, root, 1e18, claimableAt, "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi");
+        _post(2, root, 2e18);
+        IAttributionSettlement.RootInfo memory r = settlement.rootInfo(root);
+        assertEq(r.epoch, 1);
+        assertEq(r.claimableAt, claimableAt);
+        assertEq(r.total, 1e18);
+        assertEq(settlement.lastPostedEpoch(), 2);
     }
 
-    function test_postRoot_windowLongerThanPostingPeriodStillAdvances() public {
-        vm.prank(governance);
-        settlement.setChallengeWindow(1 days);
-        _fund(1, 100e18);
-        uint256 start = block.timestamp;
-        for (uint64 epoch = 1; epoch <= 48; ++epoch) {
-            _post(epoch, bytes32(uint256(epoch)), 1e18);
-            vm.warp(block.timestamp + 1 hours);
-        }
-        // at start + 48h the epoch posted at start + 23h (epoch 24) matured; epoch 48 was posted an hour ago
-        uint64 claimable = settlement.claimableEpoch();
-        assertEq(claimable, 24);
-        assertLe(settlement.epochRoot(claimable).claimableAt, block.timestamp);
-        assertGt(settlement.epochRoot(claimable + 1).claimableAt, start + 47 hours);
-    }
-
-    function test_postRoot_fallbackSkipsRevokedPendingRoots() public {
-        _fund(1, 100e18);
-        _post(1, bytes32(uint256(1)), 1e18);
-        vm.warp(block.timestamp + 1 hours);
-        _post(2, bytes32(uint256(2)), 1e18);
-        vm.warp(block.timestamp + 1 hours);
-        _post(3, bytes32(uint256(3)), 1e18);
+    function test_postRoot_revertsOnRevokedRoot() public {
+        bytes32 root = bytes32(uint256(1));
+        _post(1, root, 0);
         vm.prank(guardian);
-        settlement.revokeRoot(3);
-        vm.warp(block.timestamp + WINDOW); // 1, 2 and (revoked) 3 are past their windows
-        _post(4, bytes32(uint256(4)), 1e18);
-        assertEq(settlement.claimableEpoch(), 2);
-        vm.warp(block.timestamp + WINDOW);
-        assertEq(settlement.claimableEpoch(), 4);
+        settlement.revokeRoot(root);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidRoot.selector, root));
+        _post(2, root, 0);
+        _post(2, bytes32(uint256(2)), 0);
     }
 
-    /// @dev The fallback search (two probes after the old fallback, then bisection) agrees with a linear
-    /// scan for the newest matured epoch, whatever the gaps between posts.
-    function testFuzz_postRoot_fallbackIsNewestMatured(uint256 seed) public {
+    /// @dev Roots posted faster than the window: each becomes claimable exactly when its own window ends,
+    /// whatever was posted after it.
+    function testFuzz_postRoot_eachRootMaturesOnItsOwn(uint256 seed) public {
         _fund(1, 100e18);
         uint64 n = 24;
+        uint256[] memory postedAt = new uint256[](n + 1);
         for (uint64 epoch = 1; epoch <= n; ++epoch) {
-            // gaps from 0 to 2 windows, mostly short so several roots are pending at once
             uint256 r = uint256(keccak256(abi.encode(seed, epoch)));
             uint256 gap = r % 4 == 0 ? r % (2 * WINDOW) : r % (WINDOW / 4);
             vm.warp(block.timestamp + gap);
             _post(epoch, bytes32(uint256(epoch)), 1e18);
-            uint64 expected;
-            for (uint64 e = epoch; e >= 1; --e) {
-                if (settlement.epochRoot(e).claimableAt <= block.timestamp) {
-                    expected = e;
-                    break;
-                }
+            postedAt[epoch] = block.timestamp;
+            for (uint64 e = 1; e <= epoch; ++e) {
+                assertEq(settlement.isClaimable(bytes32(uint256(e))), block.timestamp >= postedAt[e] + WINDOW);
             }
-            assertEq(settlement.claimableEpoch(), expected);
         }
     }
 
     // --- revokeRoot
 
-    function test_revokeRoot_byGuardianFallsBackToPreviousRoot() public {
+    function test_revokeRoot_byGuardian() public {
         _fund(1, 10e18);
         _postClaimable(1, bytes32(uint256(1)), 1e18);
-        _post(2, bytes32(uint256(2)), 2e18);
+        bytes32 root = bytes32(uint256(2));
+        _post(2, root, 2e18);
         vm.expectEmit(address(settlement));
-        emit IAttributionSettlement.RootRevoked(2, bytes32(uint256(2)));
+        emit IAttributionSettlement.RootRevoked(2, root);
         vm.prank(guardian);
-        settlement.revokeRoot(2);
-        assertTrue(settlement.epochRoot(2).revoked);
+        settlement.revokeRoot(root);
+        assertTrue(settlement.rootInfo(root).revoked);
         vm.warp(block.timestamp + WINDOW);
-        assertEq(settlement.claimableEpoch(), 1);
+        assertFalse(settlement.isClaimable(root));
+        assertTrue(settlement.isClaimable(bytes32(uint256(1))));
         _post(3, bytes32(uint256(3)), 3e18);
-        assertEq(settlement.claimableEpoch(), 1);
     }
 
     function test_revokeRoot_byGovernance() public {
-        _post(1, bytes32(uint256(1)), 0);
+        bytes32 root = bytes32(uint256(1));
+        _post(1, root, 0);
         vm.prank(governance);
-        settlement.revokeRoot(1);
+        settlement.revokeRoot(root);
         vm.warp(block.timestamp + WINDOW);
-        assertEq(settlement.claimableEpoch(), 0);
+        assertFalse(settlement.isClaimable(root));
     }
 
     function test_revokeRoot_revertsAfterWindow() public {
-        _postClaimable(1, bytes32(uint256(1)), 0);
+        bytes32 root = bytes32(uint256(1));
+        _postClaimable(1, root, 0);
         vm.prank(guardian);
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementNotRevocable.selector, 1));
-        settlement.revokeRoot(1);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementNotRevocable.selector, root));
+        settlement.revokeRoot(root);
     }
 
     function test_revokeRoot_revertsIfAlreadyRevokedOrUnknown() public {
-        _post(1, bytes32(uint256(1)), 0);
+        bytes32 root = bytes32(uint256(1));
+        _post(1, root, 0);
         vm.startPrank(guardian);
-        settlement.revokeRoot(1);
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementNotRevocable.selector, 1));
-        settlement.revokeRoot(1);
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementNotRevocable.selector, 9));
-        settlement.revokeRoot(9);
+        settlement.revokeRoot(root);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementNotRevocable.selector, root));
+        settlement.revokeRoot(root);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionSettlement.SettlementNotRevocable.selector, bytes32(uint256(9)))
+        );
+        settlement.revokeRoot(bytes32(uint256(9)));
         vm.stopPrank();
     }
 
     function test_revokeRoot_revertsIfNotGuardian() public {
-        _post(1, bytes32(uint256(1)), 0);
+        bytes32 root = bytes32(uint256(1));
+        _post(1, root, 0);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IAccessControl.AccessControlUnauthorizedAccount.selector, settler, settlement.GUARDIAN_ROLE()
             )
         );
         vm.prank(settler);
-        settlement.revokeRoot(1);
+        settlement.revokeRoot(root);
     }
 
     // --- claim (proofs from @openzeppelin/merkle-tree, see script/gen-merkle-fixture.mjs)
@@ -282,7 +276,7 @@ contract AttributionSettlementTest is SettlementTestBase {
             assertEq(settlement.claimed(l.account), l.amount1);
         }
         assertEq(open.balanceOf(caller), 0);
-        assertEq(settlement.totalClaimed(), f.total1);
+        assertEq(open.balanceOf(address(settlement)), 0);
     }
 
     function test_claim_paysOnlyTheDifferenceUnderANewerRoot() public {
@@ -306,17 +300,37 @@ contract AttributionSettlementTest is SettlementTestBase {
         settlement.claim(l.account, l.amount1, l.proof1);
     }
 
-    function test_claim_revertsOnOldRootAfterNewerClaim() public {
+    /// @dev Every claimable root is accepted; an older root of the same account pays nothing more once a
+    /// newer one was claimed (cumulative amounts only grow).
+    function test_claim_olderRootPaysNothingAfterNewerClaim() public {
         Fixture memory f = _small();
         _fund(1, f.total2);
         _postClaimable(1, f.root1, f.total1);
         _postClaimable(2, f.root2, f.total2);
         FixtureLeaf memory l = f.leaves[1];
-        // the epoch-1 proof does not verify against the newest claimable root
-        vm.expectRevert(
-            abi.encodeWithSelector(IAttributionSettlement.SettlementInvalidProof.selector, l.account, l.amount1)
-        );
+        vm.expectEmit(address(settlement));
+        emit IAttributionSettlement.Claimed(l.account, 2, l.amount2, l.amount2);
+        settlement.claim(l.account, l.amount2, l.proof2);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementNothingToClaim.selector, l.account));
         settlement.claim(l.account, l.amount1, l.proof1);
+        // another account may still claim against the older root, then take the rest from the newer one
+        FixtureLeaf memory m = f.leaves[2];
+        vm.expectEmit(address(settlement));
+        emit IAttributionSettlement.Claimed(m.account, 1, m.amount1, m.amount1);
+        assertEq(settlement.claim(m.account, m.amount1, m.proof1), m.amount1);
+        assertEq(settlement.claim(m.account, m.amount2, m.proof2), m.amount2 - m.amount1);
+        assertEq(open.balanceOf(m.account), m.amount2);
+    }
+
+    function test_claim_revertsOnRevokedRoot() public {
+        Fixture memory f = _small();
+        _fund(1, f.total1);
+        _post(1, f.root1, f.total1);
+        vm.prank(guardian);
+        settlement.revokeRoot(f.root1);
+        vm.warp(block.timestamp + WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementRootRevoked.selector, f.root1));
+        settlement.claim(f.leaves[0].account, f.leaves[0].amount1, f.leaves[0].proof1);
     }
 
     function test_claim_revertsOnWrongAmount() public {
@@ -334,7 +348,11 @@ contract AttributionSettlementTest is SettlementTestBase {
         Fixture memory f = _small();
         _fund(1, f.total1);
         _post(1, f.root1, f.total1);
-        vm.expectRevert(IAttributionSettlement.SettlementNoClaimableRoot.selector);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAttributionSettlement.SettlementRootPending.selector, f.root1, uint64(block.timestamp + WINDOW)
+            )
+        );
         settlement.claim(f.leaves[0].account, f.leaves[0].amount1, f.leaves[0].proof1);
     }
 
@@ -345,10 +363,16 @@ contract AttributionSettlementTest is SettlementTestBase {
         // the settler claims a total it can fund, but the tree's leaves add up to more
         _postClaimable(1, f.root1, funded);
         settlement.claim(f.leaves[0].account, f.leaves[0].amount1, f.leaves[0].proof1);
-        uint256 needed = f.leaves[0].amount1 + f.leaves[1].amount1;
-        vm.expectRevert(abi.encodeWithSelector(IAttributionSettlement.SettlementUnderfunded.selector, needed, funded));
+        // the balance is the pool: the token refuses to move more than is left, and nothing is recorded
+        uint256 left = funded - f.leaves[0].amount1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IERC20Errors.ERC20InsufficientBalance.selector, address(settlement), left, f.leaves[1].amount1
+            )
+        );
         settlement.claim(f.leaves[1].account, f.leaves[1].amount1, f.leaves[1].proof1);
-        assertEq(settlement.totalClaimed(), f.leaves[0].amount1);
+        assertEq(settlement.claimed(f.leaves[1].account), 0);
+        assertEq(open.balanceOf(address(settlement)), left);
     }
 
     function test_claimMany_paysAllAndSkipsAlreadyClaimed() public {
@@ -364,7 +388,6 @@ contract AttributionSettlementTest is SettlementTestBase {
             (accounts[i], amounts[i], proofs[i]) = (f.leaves[i].account, f.leaves[i].amount1, f.leaves[i].proof1);
         }
         assertEq(settlement.claimMany(accounts, amounts, proofs), f.total1 - f.leaves[0].amount1);
-        assertEq(settlement.totalClaimed(), f.total1);
         assertEq(open.balanceOf(address(settlement)), 0);
     }
 
@@ -383,7 +406,9 @@ contract AttributionSettlementTest is SettlementTestBase {
         _postClaimable(1, _leaf(account, cumulative), 0);
         if (cumulative > funded) {
             vm.expectRevert(
-                abi.encodeWithSelector(IAttributionSettlement.SettlementUnderfunded.selector, cumulative, funded)
+                abi.encodeWithSelector(
+                    IERC20Errors.ERC20InsufficientBalance.selector, address(settlement), funded, cumulative
+                )
             );
             settlement.claim(account, cumulative, new bytes32[](0));
             return;

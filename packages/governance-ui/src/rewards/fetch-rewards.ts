@@ -98,3 +98,36 @@ export async function fetchRewards(baseUrl: string | undefined, account: string,
   ]);
   return { epochs: list === undefined ? [] : parseAccountRewards(list), proof: proof === undefined ? undefined : parseRewardProof(proof) };
 }
+
+/** How many of the account's posted epochs {@link newestClaimableProof} looks at, newest first. */
+export const MAX_PROOF_LOOKBACK = 64;
+
+/**
+ * The proof against the newest root that claims accept now. The settlement takes any root past its
+ * challenge window and not revoked, and cumulative amounts only grow, so this is the one that pays the
+ * most: the latest proof when its root is claimable, else the newest older posted epoch of the account
+ * whose root is (`GET {base}/v1/rewards/:account/proof?epoch=N`). Undefined when none is, e.g. while
+ * roots are posted more often than the window and the account's first root is still inside it.
+ */
+export async function newestClaimableProof(
+  baseUrl: string,
+  account: string,
+  rewards: AccountRewards,
+  isClaimable: (root: string) => Promise<boolean>,
+  fetchImpl: typeof fetch = fetch,
+): Promise<RewardProof | undefined> {
+  const latest = rewards.proof;
+  if (!latest) return undefined;
+  if (await isClaimable(latest.root)) return latest;
+  const older = rewards.epochs
+    .filter((e) => e.chainEpoch !== null && e.epoch < latest.epoch)
+    .sort((a, b) => b.epoch - a.epoch)
+    .slice(0, MAX_PROOF_LOOKBACK);
+  for (const e of older) {
+    const json = await getJson(`${baseUrl}/v1/rewards/${account}/proof?epoch=${e.epoch}`, baseUrl, fetchImpl);
+    if (json === undefined) continue;
+    const proof = parseRewardProof(json);
+    if (await isClaimable(proof.root)) return proof;
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import { isDeployed, useApp } from '../app-context.js';
 import { formatDate, formatOpen, shortAddress } from '../format.js';
-import { fetchRewards } from '../rewards/fetch-rewards.js';
+import { fetchRewards, newestClaimableProof } from '../rewards/fetch-rewards.js';
 import { TxStatus } from '../tx/TxStatus.js';
 import { useTransaction } from '../tx/use-transaction.js';
 import { NotDeployed } from '../ui/NotDeployed.js';
@@ -175,28 +175,46 @@ function Rewards({ account }: { account: string }) {
   const { contracts, config, refreshKey } = useApp();
   const wallet = useWallet();
   const tx = useTransaction();
+  const rewards = useAsync(() => fetchRewards(config.attributionUrl, account), [account, refreshKey]);
+  const root = rewards.data?.proof?.root;
   const chain = useAsync(async () => {
     const s = contracts.AttributionSettlement;
-    const [claimed, claimableEpoch, lastPosted, logs] = await Promise.all([
+    const [claimed, lastPosted, logs, info, open] = await Promise.all([
       s.claimed(account),
-      s.claimableEpoch(),
       s.lastPostedEpoch(),
       s.queryFilter(s.filters.Claimed(account), config.deployment.startBlock),
+      root ? s.rootInfo(root) : undefined,
+      root ? s.isClaimable(root) : undefined,
     ]);
-    return { claimed, claimableEpoch: Number(claimableEpoch), lastPosted: Number(lastPosted), claims: logs.map((l) => ({ epoch: Number(l.args.epoch), amount: l.args.amount as bigint })) };
-  }, [account, refreshKey]);
-  const rewards = useAsync(() => fetchRewards(config.attributionUrl, account), [account, refreshKey]);
+    return {
+      claimed,
+      lastPosted: Number(lastPosted),
+      claims: logs.map((l) => ({ epoch: Number(l.args.epoch), amount: l.args.amount as bigint })),
+      // the state of the root the latest proof leads to (a claim may use any root past its window)
+      proofRoot: info && { open: open === true, revoked: info.revoked, claimableAt: Number(info.claimableAt), posted: info.epoch !== 0n },
+    };
+  }, [account, refreshKey, root]);
+  // the proof claims use: against the newest root past its window (the latest, or an older one while
+  // newer roots are still inside theirs)
+  const target = useAsync(
+    async () =>
+      rewards.data && config.attributionUrl
+        ? newestClaimableProof(config.attributionUrl, account, rewards.data, (r) => contracts.AttributionSettlement.isClaimable(r))
+        : undefined,
+    [rewards.data, refreshKey],
+  );
   const c = chain.data;
   const p = rewards.data?.proof;
-  const claimable = p && c ? (p.cumulativeAmount > c.claimed ? p.cumulativeAmount - c.claimed : 0n) : 0n;
-  const waiting = p !== undefined && c !== undefined && p.chainEpoch > c.claimableEpoch;
+  const q = target.data;
+  const claimable = q && c ? (q.cumulativeAmount > c.claimed ? q.cumulativeAmount - c.claimed : 0n) : 0n;
+  const waiting = p !== undefined && c?.proofRoot !== undefined && !c.proofRoot.open;
   const claimedIn = (chainEpoch: number | null) => c?.claims.filter((x) => x.epoch === chainEpoch).reduce((sum, x) => sum + x.amount, 0n) ?? 0n;
   return (
     <>
       {chain.error && <p role="alert">Cannot read the settlement contract: {chain.error}</p>}
       {c && (
         <p>
-          Claimed so far: <strong data-testid="claimed">{formatOpen(c.claimed)} OPEN</strong>. Latest posted epoch {c.lastPosted}; claimable up to epoch {c.claimableEpoch}.
+          Claimed so far: <strong data-testid="claimed">{formatOpen(c.claimed)} OPEN</strong>. Latest posted epoch {c.lastPosted}.
         </p>
       )}
       {rewards.error && (
@@ -240,12 +258,22 @@ function Rewards({ account }: { account: string }) {
         <>
           <p>
             Cumulative reward in posted epoch {p.chainEpoch}: {formatOpen(p.cumulativeAmount)} OPEN. Claimable now: <strong data-testid="claimable">{formatOpen(claimable)} OPEN</strong>
+            {q && q.epoch !== p.epoch ? ` (with the root of epoch ${q.chainEpoch}, the newest past its challenge window)` : ''}
           </p>
-          {waiting && <p className="muted">Epoch {p.chainEpoch} is still inside its challenge window; claims open when it ends.</p>}
+          {target.error && <p role="alert">Cannot find a claimable root: {target.error}</p>}
+          {waiting && c?.proofRoot && (
+            <p className="muted" data-testid="root-state">
+              {!c.proofRoot.posted
+                ? `The root of epoch ${p.chainEpoch} is not on chain yet.`
+                : c.proofRoot.revoked
+                  ? `The root of epoch ${p.chainEpoch} was revoked; the next epoch's root will carry these rewards.`
+                  : `The root of epoch ${p.chainEpoch} is still inside its challenge window; its amount can be claimed from ${new Date(c.proofRoot.claimableAt * 1000).toLocaleString()}.`}
+            </p>
+          )}
           <button
             type="button"
-            disabled={claimable === 0n || waiting || tx.pending || wallet.account?.toLowerCase() !== account.toLowerCase()}
-            onClick={() => void tx.run([{ label: 'Claim rewards', send: () => wallet.write!.AttributionSettlement.claim(account, p.cumulativeAmount, p.proof) }])}
+            disabled={!q || claimable === 0n || tx.pending || wallet.account?.toLowerCase() !== account.toLowerCase()}
+            onClick={() => q && void tx.run([{ label: 'Claim rewards', send: () => wallet.write!.AttributionSettlement.claim(account, q.cumulativeAmount, q.proof) }])}
           >
             Claim {formatOpen(claimable)} OPEN
           </button>

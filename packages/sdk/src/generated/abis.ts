@@ -158,19 +158,6 @@ export const AttributionSettlementAbi = [
   },
   {
     "type": "function",
-    "name": "claimableEpoch",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "claimed",
     "inputs": [
       {
@@ -184,47 +171,6 @@ export const AttributionSettlementAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "epochRoot",
-    "inputs": [
-      {
-        "name": "epoch",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "tuple",
-        "internalType": "struct IAttributionSettlement.EpochRoot",
-        "components": [
-          {
-            "name": "root",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "total",
-            "type": "uint128",
-            "internalType": "uint128"
-          },
-          {
-            "name": "claimableAt",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "revoked",
-            "type": "bool",
-            "internalType": "bool"
-          }
-        ]
       }
     ],
     "stateMutability": "view"
@@ -329,6 +275,25 @@ export const AttributionSettlementAbi = [
   },
   {
     "type": "function",
+    "name": "isClaimable",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "lastPostedEpoch",
     "inputs": [],
     "outputs": [
@@ -409,13 +374,54 @@ export const AttributionSettlementAbi = [
     "name": "revokeRoot",
     "inputs": [
       {
-        "name": "epoch",
-        "type": "uint64",
-        "internalType": "uint64"
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "rootInfo",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IAttributionSettlement.RootInfo",
+        "components": [
+          {
+            "name": "epoch",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "total",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "claimableAt",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "revoked",
+            "type": "bool",
+            "internalType": "bool"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -458,19 +464,6 @@ export const AttributionSettlementAbi = [
         "name": "",
         "type": "address",
         "internalType": "address"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "totalClaimed",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -717,22 +710,6 @@ export const AttributionSettlementAbi = [
   },
   {
     "type": "error",
-    "name": "SafeCastOverflowedUintDowncast",
-    "inputs": [
-      {
-        "name": "bits",
-        "type": "uint8",
-        "internalType": "uint8"
-      },
-      {
-        "name": "value",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "SafeERC20FailedOperation",
     "inputs": [
       {
@@ -803,17 +780,12 @@ export const AttributionSettlementAbi = [
   },
   {
     "type": "error",
-    "name": "SettlementNoClaimableRoot",
-    "inputs": []
-  },
-  {
-    "type": "error",
     "name": "SettlementNotRevocable",
     "inputs": [
       {
-        "name": "epoch",
-        "type": "uint64",
-        "internalType": "uint64"
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },
@@ -825,6 +797,33 @@ export const AttributionSettlementAbi = [
         "name": "account",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SettlementRootPending",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "claimableAt",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SettlementRootRevoked",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },
@@ -4964,19 +4963,6 @@ export const IAttributionSettlementAbi = [
   },
   {
     "type": "function",
-    "name": "claimableEpoch",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "claimed",
     "inputs": [
       {
@@ -4990,47 +4976,6 @@ export const IAttributionSettlementAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "epochRoot",
-    "inputs": [
-      {
-        "name": "epoch",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "tuple",
-        "internalType": "struct IAttributionSettlement.EpochRoot",
-        "components": [
-          {
-            "name": "root",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "total",
-            "type": "uint128",
-            "internalType": "uint128"
-          },
-          {
-            "name": "claimableAt",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "revoked",
-            "type": "bool",
-            "internalType": "bool"
-          }
-        ]
       }
     ],
     "stateMutability": "view"
@@ -5068,6 +5013,25 @@ export const IAttributionSettlementAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isClaimable",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -5118,13 +5082,54 @@ export const IAttributionSettlementAbi = [
     "name": "revokeRoot",
     "inputs": [
       {
-        "name": "epoch",
-        "type": "uint64",
-        "internalType": "uint64"
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "rootInfo",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IAttributionSettlement.RootInfo",
+        "components": [
+          {
+            "name": "epoch",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "total",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "claimableAt",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "revoked",
+            "type": "bool",
+            "internalType": "bool"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -5148,19 +5153,6 @@ export const IAttributionSettlementAbi = [
         "name": "",
         "type": "address",
         "internalType": "address"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "totalClaimed",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -5370,17 +5362,12 @@ export const IAttributionSettlementAbi = [
   },
   {
     "type": "error",
-    "name": "SettlementNoClaimableRoot",
-    "inputs": []
-  },
-  {
-    "type": "error",
     "name": "SettlementNotRevocable",
     "inputs": [
       {
-        "name": "epoch",
-        "type": "uint64",
-        "internalType": "uint64"
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },
@@ -5392,6 +5379,33 @@ export const IAttributionSettlementAbi = [
         "name": "account",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SettlementRootPending",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "claimableAt",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SettlementRootRevoked",
+    "inputs": [
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },

@@ -35,7 +35,8 @@ test('AttributionSettlement pays claims proven against a RewardTree root, and re
   const window = await contracts.AttributionSettlement.challengeWindow();
   await anvil.rpc('evm_increaseTime', [Number(window) + 1]);
   await anvil.rpc('evm_mine');
-  expect(await contracts.AttributionSettlement.claimableEpoch()).toBe(epoch);
+  expect(await contracts.AttributionSettlement.isClaimable(tree.root)).toBe(true);
+  expect((await contracts.AttributionSettlement.rootInfo(tree.root)).epoch).toBe(epoch);
 
   const anyone = connectDeployment(deployment, new Wallet(anvil.accounts[9]!.privateKey, provider));
   for (const index of [0, 13, 56]) {

@@ -25,19 +25,19 @@ import type {
 } from "./common.js";
 
 export declare namespace IAttributionSettlement {
-  export type EpochRootStruct = {
-    root: BytesLike;
+  export type RootInfoStruct = {
+    epoch: BigNumberish;
     total: BigNumberish;
     claimableAt: BigNumberish;
     revoked: boolean;
   };
 
-  export type EpochRootStructOutput = [
-    root: string,
+  export type RootInfoStructOutput = [
+    epoch: bigint,
     total: bigint,
     claimableAt: bigint,
     revoked: boolean
-  ] & { root: string; total: bigint; claimableAt: bigint; revoked: boolean };
+  ] & { epoch: bigint; total: bigint; claimableAt: bigint; revoked: boolean };
 }
 
 export interface AttributionSettlementInterface extends Interface {
@@ -50,23 +50,22 @@ export interface AttributionSettlementInterface extends Interface {
       | "challengeWindow"
       | "claim"
       | "claimMany"
-      | "claimableEpoch"
       | "claimed"
-      | "epochRoot"
       | "fund"
       | "fundedOf"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
+      | "isClaimable"
       | "lastPostedEpoch"
       | "postRoot"
       | "renounceRole"
       | "revokeRole"
       | "revokeRoot"
+      | "rootInfo"
       | "setChallengeWindow"
       | "supportsInterface"
       | "token"
-      | "totalClaimed"
       | "totalFunded"
   ): FunctionFragment;
 
@@ -111,16 +110,8 @@ export interface AttributionSettlementInterface extends Interface {
     values: [AddressLike[], BigNumberish[], BytesLike[][]]
   ): string;
   encodeFunctionData(
-    functionFragment: "claimableEpoch",
-    values?: undefined
-  ): string;
-  encodeFunctionData(
     functionFragment: "claimed",
     values: [AddressLike]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "epochRoot",
-    values: [BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "fund",
@@ -143,6 +134,10 @@ export interface AttributionSettlementInterface extends Interface {
     values: [BytesLike, AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "isClaimable",
+    values: [BytesLike]
+  ): string;
+  encodeFunctionData(
     functionFragment: "lastPostedEpoch",
     values?: undefined
   ): string;
@@ -160,8 +155,9 @@ export interface AttributionSettlementInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "revokeRoot",
-    values: [BigNumberish]
+    values: [BytesLike]
   ): string;
+  encodeFunctionData(functionFragment: "rootInfo", values: [BytesLike]): string;
   encodeFunctionData(
     functionFragment: "setChallengeWindow",
     values: [BigNumberish]
@@ -171,10 +167,6 @@ export interface AttributionSettlementInterface extends Interface {
     values: [BytesLike]
   ): string;
   encodeFunctionData(functionFragment: "token", values?: undefined): string;
-  encodeFunctionData(
-    functionFragment: "totalClaimed",
-    values?: undefined
-  ): string;
   encodeFunctionData(
     functionFragment: "totalFunded",
     values?: undefined
@@ -202,12 +194,7 @@ export interface AttributionSettlementInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "claim", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "claimMany", data: BytesLike): Result;
-  decodeFunctionResult(
-    functionFragment: "claimableEpoch",
-    data: BytesLike
-  ): Result;
   decodeFunctionResult(functionFragment: "claimed", data: BytesLike): Result;
-  decodeFunctionResult(functionFragment: "epochRoot", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "fund", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "fundedOf", data: BytesLike): Result;
   decodeFunctionResult(
@@ -216,6 +203,10 @@ export interface AttributionSettlementInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "grantRole", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "hasRole", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "isClaimable",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "lastPostedEpoch",
     data: BytesLike
@@ -227,6 +218,7 @@ export interface AttributionSettlementInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "revokeRole", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "revokeRoot", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "rootInfo", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "setChallengeWindow",
     data: BytesLike
@@ -236,10 +228,6 @@ export interface AttributionSettlementInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "token", data: BytesLike): Result;
-  decodeFunctionResult(
-    functionFragment: "totalClaimed",
-    data: BytesLike
-  ): Result;
   decodeFunctionResult(
     functionFragment: "totalFunded",
     data: BytesLike
@@ -476,15 +464,7 @@ export interface AttributionSettlement extends BaseContract {
     "nonpayable"
   >;
 
-  claimableEpoch: TypedContractMethod<[], [bigint], "view">;
-
   claimed: TypedContractMethod<[account: AddressLike], [bigint], "view">;
-
-  epochRoot: TypedContractMethod<
-    [epoch: BigNumberish],
-    [IAttributionSettlement.EpochRootStructOutput],
-    "view"
-  >;
 
   fund: TypedContractMethod<
     [epoch: BigNumberish, amount: BigNumberish],
@@ -507,6 +487,8 @@ export interface AttributionSettlement extends BaseContract {
     [boolean],
     "view"
   >;
+
+  isClaimable: TypedContractMethod<[root: BytesLike], [boolean], "view">;
 
   lastPostedEpoch: TypedContractMethod<[], [bigint], "view">;
 
@@ -533,7 +515,13 @@ export interface AttributionSettlement extends BaseContract {
     "nonpayable"
   >;
 
-  revokeRoot: TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
+  revokeRoot: TypedContractMethod<[root: BytesLike], [void], "nonpayable">;
+
+  rootInfo: TypedContractMethod<
+    [root: BytesLike],
+    [IAttributionSettlement.RootInfoStructOutput],
+    "view"
+  >;
 
   setChallengeWindow: TypedContractMethod<
     [window: BigNumberish],
@@ -548,8 +536,6 @@ export interface AttributionSettlement extends BaseContract {
   >;
 
   token: TypedContractMethod<[], [string], "view">;
-
-  totalClaimed: TypedContractMethod<[], [bigint], "view">;
 
   totalFunded: TypedContractMethod<[], [bigint], "view">;
 
@@ -591,18 +577,8 @@ export interface AttributionSettlement extends BaseContract {
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "claimableEpoch"
-  ): TypedContractMethod<[], [bigint], "view">;
-  getFunction(
     nameOrSignature: "claimed"
   ): TypedContractMethod<[account: AddressLike], [bigint], "view">;
-  getFunction(
-    nameOrSignature: "epochRoot"
-  ): TypedContractMethod<
-    [epoch: BigNumberish],
-    [IAttributionSettlement.EpochRootStructOutput],
-    "view"
-  >;
   getFunction(
     nameOrSignature: "fund"
   ): TypedContractMethod<
@@ -630,6 +606,9 @@ export interface AttributionSettlement extends BaseContract {
     [boolean],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "isClaimable"
+  ): TypedContractMethod<[root: BytesLike], [boolean], "view">;
   getFunction(
     nameOrSignature: "lastPostedEpoch"
   ): TypedContractMethod<[], [bigint], "view">;
@@ -661,7 +640,14 @@ export interface AttributionSettlement extends BaseContract {
   >;
   getFunction(
     nameOrSignature: "revokeRoot"
-  ): TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
+  ): TypedContractMethod<[root: BytesLike], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "rootInfo"
+  ): TypedContractMethod<
+    [root: BytesLike],
+    [IAttributionSettlement.RootInfoStructOutput],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "setChallengeWindow"
   ): TypedContractMethod<[window: BigNumberish], [void], "nonpayable">;
@@ -671,9 +657,6 @@ export interface AttributionSettlement extends BaseContract {
   getFunction(
     nameOrSignature: "token"
   ): TypedContractMethod<[], [string], "view">;
-  getFunction(
-    nameOrSignature: "totalClaimed"
-  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "totalFunded"
   ): TypedContractMethod<[], [bigint], "view">;

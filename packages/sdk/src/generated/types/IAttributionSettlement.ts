@@ -25,19 +25,19 @@ import type {
 } from "./common.js";
 
 export declare namespace IAttributionSettlement {
-  export type EpochRootStruct = {
-    root: BytesLike;
+  export type RootInfoStruct = {
+    epoch: BigNumberish;
     total: BigNumberish;
     claimableAt: BigNumberish;
     revoked: boolean;
   };
 
-  export type EpochRootStructOutput = [
-    root: string,
+  export type RootInfoStructOutput = [
+    epoch: bigint,
     total: bigint,
     claimableAt: bigint,
     revoked: boolean
-  ] & { root: string; total: bigint; claimableAt: bigint; revoked: boolean };
+  ] & { epoch: bigint; total: bigint; claimableAt: bigint; revoked: boolean };
 }
 
 export interface IAttributionSettlementInterface extends Interface {
@@ -46,17 +46,16 @@ export interface IAttributionSettlementInterface extends Interface {
       | "challengeWindow"
       | "claim"
       | "claimMany"
-      | "claimableEpoch"
       | "claimed"
-      | "epochRoot"
       | "fund"
       | "fundedOf"
+      | "isClaimable"
       | "lastPostedEpoch"
       | "postRoot"
       | "revokeRoot"
+      | "rootInfo"
       | "setChallengeWindow"
       | "token"
-      | "totalClaimed"
       | "totalFunded"
   ): FunctionFragment;
 
@@ -82,16 +81,8 @@ export interface IAttributionSettlementInterface extends Interface {
     values: [AddressLike[], BigNumberish[], BytesLike[][]]
   ): string;
   encodeFunctionData(
-    functionFragment: "claimableEpoch",
-    values?: undefined
-  ): string;
-  encodeFunctionData(
     functionFragment: "claimed",
     values: [AddressLike]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "epochRoot",
-    values: [BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "fund",
@@ -100,6 +91,10 @@ export interface IAttributionSettlementInterface extends Interface {
   encodeFunctionData(
     functionFragment: "fundedOf",
     values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "isClaimable",
+    values: [BytesLike]
   ): string;
   encodeFunctionData(
     functionFragment: "lastPostedEpoch",
@@ -111,17 +106,14 @@ export interface IAttributionSettlementInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "revokeRoot",
-    values: [BigNumberish]
+    values: [BytesLike]
   ): string;
+  encodeFunctionData(functionFragment: "rootInfo", values: [BytesLike]): string;
   encodeFunctionData(
     functionFragment: "setChallengeWindow",
     values: [BigNumberish]
   ): string;
   encodeFunctionData(functionFragment: "token", values?: undefined): string;
-  encodeFunctionData(
-    functionFragment: "totalClaimed",
-    values?: undefined
-  ): string;
   encodeFunctionData(
     functionFragment: "totalFunded",
     values?: undefined
@@ -133,29 +125,25 @@ export interface IAttributionSettlementInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "claim", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "claimMany", data: BytesLike): Result;
-  decodeFunctionResult(
-    functionFragment: "claimableEpoch",
-    data: BytesLike
-  ): Result;
   decodeFunctionResult(functionFragment: "claimed", data: BytesLike): Result;
-  decodeFunctionResult(functionFragment: "epochRoot", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "fund", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "fundedOf", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "isClaimable",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "lastPostedEpoch",
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "postRoot", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "revokeRoot", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "rootInfo", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "setChallengeWindow",
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "token", data: BytesLike): Result;
-  decodeFunctionResult(
-    functionFragment: "totalClaimed",
-    data: BytesLike
-  ): Result;
   decodeFunctionResult(
     functionFragment: "totalFunded",
     data: BytesLike
@@ -326,15 +314,7 @@ export interface IAttributionSettlement extends BaseContract {
     "nonpayable"
   >;
 
-  claimableEpoch: TypedContractMethod<[], [bigint], "view">;
-
   claimed: TypedContractMethod<[account: AddressLike], [bigint], "view">;
-
-  epochRoot: TypedContractMethod<
-    [epoch: BigNumberish],
-    [IAttributionSettlement.EpochRootStructOutput],
-    "view"
-  >;
 
   fund: TypedContractMethod<
     [epoch: BigNumberish, amount: BigNumberish],
@@ -343,6 +323,8 @@ export interface IAttributionSettlement extends BaseContract {
   >;
 
   fundedOf: TypedContractMethod<[epoch: BigNumberish], [bigint], "view">;
+
+  isClaimable: TypedContractMethod<[root: BytesLike], [boolean], "view">;
 
   lastPostedEpoch: TypedContractMethod<[], [bigint], "view">;
 
@@ -357,7 +339,13 @@ export interface IAttributionSettlement extends BaseContract {
     "nonpayable"
   >;
 
-  revokeRoot: TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
+  revokeRoot: TypedContractMethod<[root: BytesLike], [void], "nonpayable">;
+
+  rootInfo: TypedContractMethod<
+    [root: BytesLike],
+    [IAttributionSettlement.RootInfoStructOutput],
+    "view"
+  >;
 
   setChallengeWindow: TypedContractMethod<
     [window: BigNumberish],
@@ -366,8 +354,6 @@ export interface IAttributionSettlement extends BaseContract {
   >;
 
   token: TypedContractMethod<[], [string], "view">;
-
-  totalClaimed: TypedContractMethod<[], [bigint], "view">;
 
   totalFunded: TypedContractMethod<[], [bigint], "view">;
 
@@ -397,18 +383,8 @@ export interface IAttributionSettlement extends BaseContract {
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "claimableEpoch"
-  ): TypedContractMethod<[], [bigint], "view">;
-  getFunction(
     nameOrSignature: "claimed"
   ): TypedContractMethod<[account: AddressLike], [bigint], "view">;
-  getFunction(
-    nameOrSignature: "epochRoot"
-  ): TypedContractMethod<
-    [epoch: BigNumberish],
-    [IAttributionSettlement.EpochRootStructOutput],
-    "view"
-  >;
   getFunction(
     nameOrSignature: "fund"
   ): TypedContractMethod<
@@ -419,6 +395,9 @@ export interface IAttributionSettlement extends BaseContract {
   getFunction(
     nameOrSignature: "fundedOf"
   ): TypedContractMethod<[epoch: BigNumberish], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "isClaimable"
+  ): TypedContractMethod<[root: BytesLike], [boolean], "view">;
   getFunction(
     nameOrSignature: "lastPostedEpoch"
   ): TypedContractMethod<[], [bigint], "view">;
@@ -436,16 +415,20 @@ export interface IAttributionSettlement extends BaseContract {
   >;
   getFunction(
     nameOrSignature: "revokeRoot"
-  ): TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
+  ): TypedContractMethod<[root: BytesLike], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "rootInfo"
+  ): TypedContractMethod<
+    [root: BytesLike],
+    [IAttributionSettlement.RootInfoStructOutput],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "setChallengeWindow"
   ): TypedContractMethod<[window: BigNumberish], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "token"
   ): TypedContractMethod<[], [string], "view">;
-  getFunction(
-    nameOrSignature: "totalClaimed"
-  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "totalFunded"
   ): TypedContractMethod<[], [bigint], "view">;
