@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Fastify from 'fastify';
 import { Wallet } from 'ethers';
 import { buildSiweMessage } from '@openledger/sdk';
 import { buildApp } from '../src/app.js';
@@ -58,6 +59,15 @@ await app.listen({ host: '127.0.0.1', port });
 const engine = createEngine(config, 0, () => undefined);
 const worker = new InferenceWorker({ redisUrl: config.redisUrl, prefix: config.queuePrefix, engine, concurrency: 1 });
 await worker.start();
+// the engine behind a bare HTTP route (what any engine server costs: HTTP + JSON, no gateway features)
+const bare = Fastify();
+bare.post('/v1/completions', async (request) => {
+  const { prompt, max_tokens } = request.body as { prompt: string; max_tokens: number };
+  const r = await engine.generate({ requestId: `b${performance.now()}`, prompt, adapters: [], maxTokens: max_tokens });
+  return { object: 'text_completion', choices: [{ index: 0, text: r.text, finish_reason: r.finishReason }], usage: { prompt_tokens: r.promptTokenIds.length, completion_tokens: r.outputTokenIds.length } };
+});
+const barePort = port + 1;
+await bare.listen({ host: '127.0.0.1', port: barePort });
 console.log(`database: ${testDb.kind}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 try {
   const wallet = Wallet.createRandom();
@@ -72,9 +82,9 @@ try {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify({ model: 'base-1', prompt: 'hi', max_tokens: 1 });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
-  const post = () =>
+  const post = (to = port) =>
     new Promise<void>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/completions', agent, headers }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port: to, method: 'POST', path: '/v1/completions', agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`gateway answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
@@ -105,8 +115,9 @@ try {
   const variants: Variant[] = [
     { name: 'engine direct, back to back', call: direct, xs: [] },
     { name: 'engine direct, caller idle 2 ms between calls', call: direct, before: pause, xs: [] },
-    { name: 'fast path over HTTP keep-alive', call: post, path: 'local', timings: new StageTimings(), xs: [] },
-    { name: 'BullMQ path over HTTP keep-alive', call: post, path: 'queue', timings: new StageTimings(), xs: [] },
+    { name: 'engine behind a bare HTTP route, same client', call: () => post(barePort), xs: [] },
+    { name: 'fast path over HTTP keep-alive', call: () => post(), path: 'local', timings: new StageTimings(), xs: [] },
+    { name: 'BullMQ path over HTTP keep-alive', call: () => post(), path: 'queue', timings: new StageTimings(), xs: [] },
     { name: 'fast path, global fetch client', call: viaFetch, path: 'local', xs: [] },
     { name: 'HTTP floor: GET /healthz, same client', call: healthz, xs: [] },
     { name: 'fast path, app.inject (no socket)', call: () => app.inject({ method: 'POST', url: '/v1/completions', headers, payload: body }), path: 'local', xs: [] },
@@ -143,12 +154,14 @@ try {
   await app.ctx.usage.drain();
 
   const p = (v: Variant, q: number) => quantile(v.xs, q);
-  const [d, paced, fast, queued, fetched, floor, injected] = variants as [Variant, Variant, Variant, Variant, Variant, Variant, Variant];
+  const [d, paced, bareHttp, fast, queued, fetched, floor, injected] = variants as [Variant, Variant, Variant, Variant, Variant, Variant, Variant, Variant];
   line('engine direct (IPC to child), 1 token, back to back, p50 / p99', `${p(d, 0.5).toFixed(2)} / ${p(d, 0.99).toFixed(2)} ms`);
   line('engine direct, caller idle 2 ms between calls, p50 / p99', `${p(paced, 0.5).toFixed(2)} / ${p(paced, 0.99).toFixed(2)} ms`);
+  line(`${bareHttp.name}, p50 / p99`, `${p(bareHttp, 0.5).toFixed(2)} / ${p(bareHttp, 0.99).toFixed(2)} ms`);
   for (const v of [fast, queued]) {
     line(`gateway, ${v.name}, p50 / p99`, `${p(v, 0.5).toFixed(2)} / ${p(v, 0.99).toFixed(2)} ms`);
     line('  overhead vs engine direct back to back / idle-paced, p50', `${(p(v, 0.5) - p(d, 0.5)).toFixed(2)} / ${(p(v, 0.5) - p(paced, 0.5)).toFixed(2)} ms`);
+    line('  overhead vs the engine behind a bare HTTP route, p50', `${(p(v, 0.5) - p(bareHttp, 0.5)).toFixed(2)} ms`);
     console.log('  per stage, server side (p50 / p99 ms):');
     for (const s of v.timings!.summary()) line(`    ${s.stage}`, `${s.p50.toFixed(3)} / ${s.p99.toFixed(3)}`);
   }
@@ -174,6 +187,7 @@ try {
   for (let i = 0; i < 2000; i++) await app.inject({ method: 'GET', url: '/v1/models' });
   line('GET /v1/models via app.inject (no socket)', `${(2000 / ((performance.now() - injectedAt) / 1000)).toFixed(0)} req/s`);
 } finally {
+  await bare.close();
   await worker.close();
   await engine.close();
   await app.close();

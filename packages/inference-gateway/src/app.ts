@@ -16,6 +16,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { openaiRoutes } from './routes/openai.js';
 import { AdapterFileStore } from './services/adapter-files.js';
 import { ApiKeyService } from './services/api-keys.js';
+import { AuthorizationCache } from './services/authorizations.js';
 import { CreditService, type EscrowReader } from './services/credit.js';
 import { InferenceDispatcher } from './services/dispatcher.js';
 import { engineStatsKey } from './services/inference-protocol.js';
@@ -77,6 +78,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
   await dispatcher.start();
   const localBaseSha = existsSync(config.engine.baseModelPath) ? await hashFile(config.engine.baseModelPath) : undefined;
   const catalog = new ModelCatalog(database.db, new Map([[config.engine.baseModelId, localBaseSha]]), 5_000, (m) => app.log.error(m));
+  const authorizations = new AuthorizationCache(database.db);
   const ctx: GatewayContext = {
     config,
     db: database.db,
@@ -84,9 +86,10 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
     keys: new ApiKeyService(database.db, { domain: config.siweDomain, chainId: config.chain?.chainId ?? 31337 }),
     rateLimiter: new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute),
     catalog,
-    credit: new CreditService(database.db, redis, escrow, config.operatorAddress, config.queuePrefix),
+    authorizations,
+    credit: new CreditService(database.db, redis, authorizations, escrow, config.operatorAddress, config.queuePrefix),
     dispatcher,
-    usage: new UsageRecorder(database.db, redis, config.queuePrefix, (e) => app.log.warn({ err: e }, 'usage event not queued yet; it is retried')),
+    usage: new UsageRecorder(database.db, redis, config.queuePrefix, (e) => app.log.warn({ err: e }, 'usage event not queued yet; it is retried'), undefined, authorizations),
     files: new AdapterFileStore(database.db, path.join(config.dataDir, 'adapter-files'), config.maxUploadBytes),
     metrics,
     chainId: config.chain?.chainId ?? 31337,

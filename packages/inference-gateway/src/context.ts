@@ -3,6 +3,7 @@ import type { GatewayConfig } from './config.js';
 import type { Db } from './db/database.js';
 import type { ApiKeyService } from './services/api-keys.js';
 import type { AdapterFileStore } from './services/adapter-files.js';
+import type { AuthorizationCache } from './services/authorizations.js';
 import type { CreditService } from './services/credit.js';
 import type { InferenceDispatcher } from './services/dispatcher.js';
 import type { Metrics } from './services/metrics.js';
@@ -19,6 +20,8 @@ export interface GatewayContext {
   keys: ApiKeyService;
   rateLimiter: RateLimiter;
   catalog: ModelCatalog;
+  /** Stored SpendingAuthorizations, cached; shared by credit and the usage recorder. */
+  authorizations: AuthorizationCache;
   credit: CreditService;
   dispatcher: InferenceDispatcher;
   usage: UsageRecorder;

@@ -261,6 +261,10 @@ test('out of credit: 402 without an authorization or with a deposit below the wo
   const credit = await app.inject({ method: 'GET', url: '/v1/credit', headers: { authorization: `Bearer ${keys[CALLER]}` } });
   expect(credit.json()).toMatchObject({ balanceWei: (10n * 10n ** 18n).toString(), spentWei: '0', reservedWei: '0' });
   expect(BigInt(credit.json().unsettledWei)).toBeGreaterThan(0n);
+  // what credit counts as metered (one row kept by a trigger) is exactly the sum of the caller's usage rows
+  const metered = (await usageRows(chain.wallet(CALLER).address)).reduce((sum, r) => sum + BigInt(r.feeWei), 0n);
+  expect(metered).toBeGreaterThan(0n);
+  expect(BigInt(credit.json().recordedWei)).toBe(metered);
 });
 
 test('per-key rate limit answers 429 with Retry-After', async () => {

@@ -81,6 +81,15 @@ export const usageEvents = gateway.table(
   (t) => [index('usage_caller_idx').on(t.caller), index('usage_unqueued_idx').on(t.enqueuedAt).where(sql`${t.enqueuedAt} is null and ${t.attributable}`)],
 );
 
+/**
+ * Every fee this gateway metered per payer, kept by a trigger on `usage_events` (migration 0003) in the
+ * same transaction as the usage row, so a credit check reads one row instead of summing the payer's history.
+ */
+export const payerFees = gateway.table('payer_fees', {
+  payer: text('payer').primaryKey(),
+  recordedWei: numeric('recorded_wei', { precision: 78, scale: 0 }).notNull().default('0'),
+});
+
 /** Adapter files uploaded by model owners, stored content-addressed on disk. */
 export const adapterFiles = gateway.table('adapter_files', {
   sha256: text('sha256').primaryKey(),

@@ -55,8 +55,7 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
       }
       const row = { payer, operator: getAddress(body.operator), capWei: body.cap, expiry: body.expiry, signature: body.signature, updatedAt: new Date() };
       await app.ctx.db.insert(spendingAuthorizations).values(row).onConflictDoUpdate({ target: spendingAuthorizations.payer, set: row });
-      app.ctx.usage.forget(payer);
-      app.ctx.credit.forget(payer);
+      app.ctx.authorizations.forget(payer);
       return { payer, capWei: body.cap, expiry: body.expiry };
     },
   );

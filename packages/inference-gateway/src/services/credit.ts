@@ -3,7 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { HttpProblem, paymentRequired } from '@openledger/service-kit';
 import type { Db } from '../db/database.js';
-import { spendingAuthorizations, usageEvents } from '../db/schema.js';
+import { payerFees } from '../db/schema.js';
+import type { AuthorizationCache } from './authorizations.js';
 
 /** On-chain FeeEscrow reads the credit check needs. */
 export interface EscrowReader {
@@ -40,6 +41,7 @@ export class CreditService {
   constructor(
     private readonly db: Db,
     private readonly redis: Redis,
+    private readonly authorizations: AuthorizationCache,
     private readonly escrow: EscrowReader | null,
     private readonly operator: string,
     private readonly prefix: string,
@@ -60,36 +62,14 @@ export class CreditService {
     return entry;
   }
 
-  /**
-   * Latest stored authorization per payer, cached for 5 s (as the usage recorder does); the credit route
-   * calls {@link forget} when it stores a new one, so this replica sees it at once, others within 5 s. The
-   * route only ever replaces an authorization by one with a larger cap or a later expiry, and expiry is
-   * checked at use.
-   */
-  private readonly authCache = new Map<string, { row: typeof spendingAuthorizations.$inferSelect | undefined; until: number }>();
-
-  forget(payer: string): void {
-    this.authCache.delete(payer);
-  }
-
-  private async authorization(payer: string) {
-    const hit = this.authCache.get(payer);
-    if (hit && hit.until > Date.now()) return hit.row;
-    const [row] = await this.db.select().from(spendingAuthorizations).where(eq(spendingAuthorizations.payer, payer)).limit(1);
-    this.authCache.set(payer, { row, until: Date.now() + 5_000 });
-    return row;
-  }
-
   /** The payer's credit; `reservedWei` when the caller already knows the reserved total (reserve() does). */
   async state(payerRaw: string, reservedWei?: bigint): Promise<CreditState> {
     const payer = getAddress(payerRaw);
     // independent reads, in parallel: authorization, fees metered by every replica (exact, from the table), chain, reservations
     const [auth, [{ recorded } = { recorded: '0' }], { balance, spent }, reserved] = await Promise.all([
-      this.authorization(payer),
-      this.db
-        .select({ recorded: sql<string>`coalesce(sum(${usageEvents.feeWei}), 0)::text` })
-        .from(usageEvents)
-        .where(eq(usageEvents.caller, payer)),
+      this.authorizations.get(payer),
+      // one row, kept by a trigger in the usage row's own transaction (not a sum over the payer's history)
+      this.db.select({ recorded: sql<string>`${payerFees.recordedWei}::text` }).from(payerFees).where(eq(payerFees.payer, payer)),
       this.chain(payer),
       reservedWei ?? this.redis.get(this.reservedKey(payer)).then((v) => BigInt(v ?? '0')),
     ]);

@@ -4,7 +4,8 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { QUEUES, usageJobId, type SpendingAuthorizationPayload, type UsageEventJob } from '@openledger/service-kit';
 import type { Db } from '../db/database.js';
-import { spendingAuthorizations, usageEvents } from '../db/schema.js';
+import { usageEvents } from '../db/schema.js';
+import { AuthorizationCache } from './authorizations.js';
 
 /** Fee in OPEN wei: price per 1k tokens × tokens / 1000, rounded up. */
 export const feeFor = (pricePer1kTokensWei: bigint, tokens: number): bigint => (pricePer1kTokensWei * BigInt(tokens) + 999n) / 1000n;
@@ -55,6 +56,7 @@ export class UsageRecorder {
     prefix: string,
     private readonly onError?: (e: Error) => void,
     private readonly relayDelayMs = 20,
+    private readonly authorizations = new AuthorizationCache(db),
   ) {
     this.queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix });
     // A connection 'error' with no listener would end the process; the relay re-queues later.
@@ -122,23 +124,8 @@ export class UsageRecorder {
     return this.relaying;
   }
 
-  /** Latest stored authorization per payer, cached briefly (the credit route calls forget() on a new one). */
-  private readonly authCache = new Map<string, { row: typeof spendingAuthorizations.$inferSelect | undefined; until: number }>();
-
-  forget(payer: string): void {
-    this.authCache.delete(payer);
-  }
-
-  private async authorizationOf(payer: string) {
-    const hit = this.authCache.get(payer);
-    if (hit && hit.until > Date.now()) return hit.row;
-    const [row] = await this.db.select().from(spendingAuthorizations).where(eq(spendingAuthorizations.payer, payer)).limit(1);
-    this.authCache.set(payer, { row, until: Date.now() + 5_000 });
-    return row;
-  }
-
   async record(c: CompletedInference): Promise<UsageEventJob> {
-    const auth = await this.authorizationOf(c.caller);
+    const auth = await this.authorizations.get(c.caller);
     const authorization: SpendingAuthorizationPayload = auth
       ? { payer: auth.payer as `0x${string}`, operator: auth.operator as `0x${string}`, cap: auth.capWei, expiry: auth.expiry, signature: auth.signature as `0x${string}` }
       : { payer: c.caller, operator: '0x0000000000000000000000000000000000000000', cap: '0', expiry: 0, signature: `0x${'0'.repeat(130)}` };
