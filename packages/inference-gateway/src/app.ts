@@ -28,6 +28,7 @@ import { RegistryMirror } from './services/registry-mirror.js';
 import { UsageRecorder } from './services/usage-recorder.js';
 import type { EngineStats } from './engine/types.js';
 import { RetrievalClient } from './services/retrieval.js';
+import { openaiError } from './routes/openai-error.js';
 
 export interface GatewayDeps {
   /** The contracts deployment (read from DEPLOYMENTS_FILE by main.ts); needed for credit and the registry mirror. */
@@ -114,7 +115,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
   await ctx.usage.flushPending();
   ctx.usage.startFlusher();
 
-  await app.register(problemPlugin);
+  await app.register(problemPlugin, { decorate: (problem) => ({ error: openaiError(problem) }) });
   await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(docsPlugin, { title: 'OpenLedger inference gateway', version: '0.1.0', description: 'OpenAI-compatible inference over LoRA adapters registered on chain.' });
   await app.register(healthPlugin, {

@@ -267,6 +267,35 @@ test('out of credit: 402 without an authorization or with a deposit below the wo
   expect(BigInt(credit.json().recordedWei)).toBe(metered);
 });
 
+test('OpenAI clients read every error: the problem body carries an OpenAI `error` member with the same detail', async () => {
+  const client = (who: number) => new OpenAI({ apiKey: keys[who], baseURL: `${baseUrl}/v1`, maxRetries: 0 });
+  const ask = (who: number, body: Record<string, unknown>) =>
+    client(who).chat.completions.create({ model: models.alpha!, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, ...body } as never);
+  await expect(ask(NO_AUTH_CALLER, {})).rejects.toMatchObject({
+    status: 402,
+    type: 'insufficient_quota',
+    code: 'insufficient-credit',
+    message: expect.stringMatching(/^402 insufficient credit for this request: .*SpendingAuthorization/),
+  });
+  await expect(ask(CALLER, { max_tokens: 0 })).rejects.toMatchObject({
+    status: 400,
+    type: 'invalid_request_error',
+    param: 'body/max_tokens',
+    message: expect.stringContaining('body/max_tokens must be >= 1'),
+  });
+  // values that a null branch would have coerced to "use the default" are refused by name
+  for (const [field, value] of [['top_p', 0], ['n', 0], ['max_completion_tokens', 0]] as const) {
+    await expect(ask(CALLER, { [field]: value })).rejects.toMatchObject({ status: 400, param: `body/${field}` });
+  }
+  expect((await chat(CALLER, models.alpha!, { max_tokens: null, temperature: null, top_p: null, n: null })).statusCode).toBe(200);
+  await expect(ask(CALLER, { model: 'adapter-999999' })).rejects.toMatchObject({ status: 404, type: 'not_found_error', message: expect.stringContaining('adapter-999999') });
+  const stranger = new OpenAI({ apiKey: 'olk_not-a-key', baseURL: `${baseUrl}/v1`, maxRetries: 0 });
+  await expect(stranger.completions.create({ model: models.alpha!, prompt: 'hi', max_tokens: 4 })).rejects.toMatchObject({ status: 401, type: 'authentication_error' });
+  // the problem+json members are all still there
+  const raw = await chat(NO_AUTH_CALLER, models.alpha!);
+  expect(raw.json()).toMatchObject({ type: 'about:blank', title: 'Payment Required', status: 402, reason: 'insufficient-credit', error: { code: 'insufficient-credit', message: raw.json().detail } });
+});
+
 test('per-key rate limit answers 429 with Retry-After', async () => {
   let limited;
   // 40 per fixed one-minute window: within 81 requests one window sees its 41st even across a boundary

@@ -1,5 +1,5 @@
 export * from './problem.js';
-export { problemPlugin, isDependencyUnavailable } from './problem-plugin.js';
+export { problemPlugin, isDependencyUnavailable, type ProblemPluginOptions } from './problem-plugin.js';
 export * from './schemas.js';
 export { healthPlugin, type HealthOptions, type ReadinessCheck } from './health.js';
 export { docsPlugin, type DocsOptions } from './docs.js';

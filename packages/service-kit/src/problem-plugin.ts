@@ -55,12 +55,21 @@ function fromFastifyError(error: FastifyError): HttpProblem | undefined {
   return undefined;
 }
 
+export interface ProblemPluginOptions {
+  /**
+   * Extra members added to every problem body (an API that must also speak another error format, such as
+   * OpenAI's `{ error: { message, type, code } }`, adds it here; RFC 9457 allows extension members).
+   */
+  decorate?: (problem: ProblemDetails) => Record<string, unknown>;
+}
+
 /**
  * Renders every error as problem+json. Client errors carry their own detail; anything unexpected is
  * logged with the request id and answered with a generic 500, never a stack trace.
  */
 export const problemPlugin = fp(
-  async function problemPlugin(app: FastifyInstance) {
+  async function problemPlugin(app: FastifyInstance, options: ProblemPluginOptions) {
+    const render = (body: ProblemDetails): ProblemDetails => (options.decorate ? { ...body, ...options.decorate(body) } : body);
     app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
       const problem = error instanceof HttpProblem ? error : fromFastifyError(error as FastifyError);
       if (!problem && isDependencyUnavailable(error)) {
@@ -71,7 +80,7 @@ export const problemPlugin = fp(
           status: 503,
           detail: `a backing service (database, queue or chain node) is unreachable; retry shortly (request id ${request.id})`,
         };
-        return reply.status(503).header('retry-after', '2').type(PROBLEM_TYPE).send(body);
+        return reply.status(503).header('retry-after', '2').type(PROBLEM_TYPE).send(render(body));
       }
       if (!problem) {
         request.log.error({ err: error }, 'unhandled error');
@@ -81,10 +90,10 @@ export const problemPlugin = fp(
           status: 500,
           detail: `unexpected error; quote request id ${request.id} when reporting it`,
         };
-        return reply.status(500).type(PROBLEM_TYPE).send(body);
+        return reply.status(500).type(PROBLEM_TYPE).send(render(body));
       }
       if (problem.status >= 500) request.log.error({ err: error }, problem.message);
-      return reply.status(problem.status).headers(problem.headers).type(PROBLEM_TYPE).send(problem.toJSON());
+      return reply.status(problem.status).headers(problem.headers).type(PROBLEM_TYPE).send(render(problem.toJSON()));
     });
     app.setNotFoundHandler((request, reply) => {
       const body: ProblemDetails = {
@@ -93,7 +102,7 @@ export const problemPlugin = fp(
         status: 404,
         detail: `no route for ${request.method} ${request.url.split('?')[0]}`,
       };
-      return reply.status(404).type(PROBLEM_TYPE).send(body);
+      return reply.status(404).type(PROBLEM_TYPE).send(render(body));
     });
   },
   { name: 'problem', fastify: '5.x' },

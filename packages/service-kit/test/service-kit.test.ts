@@ -90,6 +90,28 @@ describe('problem plugin', () => {
   });
 });
 
+test('problem plugin: `decorate` adds its members to every problem body (thrown, validation, 404, 500)', async () => {
+  const app = Fastify(serverOptions({ logger: false }));
+  await app.register(problemPlugin, { decorate: (p) => ({ error: { message: p.detail, status: p.status } }) });
+  app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (req) => req.body);
+  app.get('/slow', async () => {
+    throw tooManyRequests('slow down', 3);
+  });
+  app.get('/boom', async () => {
+    throw new Error('secret internals');
+  });
+  try {
+    for (const [method, url, status] of [['GET', '/slow', 429], ['POST', '/echo', 400], ['GET', '/nowhere', 404], ['GET', '/boom', 500]] as const) {
+      const res = await app.inject({ method, url, payload: method === 'POST' ? { n: 0 } : undefined });
+      expect(res.statusCode).toBe(status);
+      const body = res.json();
+      expect(body).toMatchObject({ status, error: { message: body.detail, status } });
+    }
+  } finally {
+    await app.close();
+  }
+});
+
 describe.each(['pglite', ...(process.env.DATABASE_URL ? ['postgres'] : [])] as const)('database on %s', (kind) => {
   test('migrates once, survives a second open, and answers ping', async () => {
     const testDb = await createTestDatabase('kit', kind as 'pglite' | 'postgres');

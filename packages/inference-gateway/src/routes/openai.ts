@@ -4,6 +4,7 @@ import { formatChatPrompt, type ChatMessage } from '../engine/prompt.js';
 import { ChatCompletionBody, ChatCompletionResponse, CompletionBody, CompletionResponse, ModelList } from '../schemas/openai.js';
 import type { InferenceInput, InferenceOutcome, InferenceService } from '../services/inference-service.js';
 import type { StageClock } from '../services/stage-timings.js';
+import { openaiError } from './openai-error.js';
 
 type Kind = 'chat' | 'text';
 
@@ -76,7 +77,7 @@ async function streamResponse(app: FastifyInstance, service: InferenceService, k
   } catch (e) {
     if (!started) throw e;
     const problem = e instanceof HttpProblem ? e.toJSON() : { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'generation failed' };
-    send({ error: { message: problem.detail, type: problem.title, code: problem.status } });
+    send({ error: openaiError(problem) });
     reply.raw.end();
     return;
   }

@@ -1,4 +1,11 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
+
+/**
+ * `T | null` as one schema with a type list. An anyOf with a null branch lets Ajv's type coercion (on in
+ * Fastify) turn a value the first branch refuses into null when it can (0, "", false): `max_tokens: 0`
+ * or `top_p: 0` would silently mean "the default" instead of a 400 naming the field.
+ */
+const nullable = <T extends TSchema & { type: string }>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 
 const Stop = Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 4 }), Type.Null()]);
 
@@ -23,14 +30,14 @@ const ResponseFormat = Type.Union([
 ]);
 
 const Sampling = {
-  max_tokens: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  max_completion_tokens: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  temperature: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 2 }), Type.Null()])),
-  top_p: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.Null()])),
-  seed: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  max_tokens: Type.Optional(nullable(Type.Integer({ minimum: 1 }))),
+  max_completion_tokens: Type.Optional(nullable(Type.Integer({ minimum: 1 }))),
+  temperature: Type.Optional(nullable(Type.Number({ minimum: 0, maximum: 2 }))),
+  top_p: Type.Optional(nullable(Type.Number({ exclusiveMinimum: 0, maximum: 1 }))),
+  seed: Type.Optional(nullable(Type.Integer())),
   stop: Type.Optional(Stop),
-  n: Type.Optional(Type.Union([Type.Literal(1), Type.Null()])),
-  stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  n: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 1, description: 'one choice per request' }))),
+  stream: Type.Optional(nullable(Type.Boolean())),
   stream_options: Type.Optional(Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), Type.Null()])),
   lora: Type.Optional(LoraStack),
   retrieval: Type.Optional(Retrieval),
