@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, envInt, envOptional, envString, parseCorsOrigins } from '@openledger/service-kit';
+import type { S3SourceOptions } from './engine/runtime/s3-source.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -14,6 +15,8 @@ export interface EngineConfig {
   adapterMemoryBytes: number;
   maxAdapterBytes: number;
   pinnedAdapters: string[];
+  /** Where `s3://bucket/key` adapter URIs are read from (ADAPTER_S3_*; AWS and its default credentials otherwise). */
+  s3: S3SourceOptions;
   /** When set, requests are forwarded to this OpenAI-compatible server (vLLM with LoRA) instead. */
   externalUrl?: string;
   externalModelName?: string;
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adapterMemoryBytes: mb('ADAPTER_MEMORY_MB', 2048),
       maxAdapterBytes: mb('MAX_ADAPTER_MB', 512),
       pinnedAdapters: (envOptional(env, 'PINNED_ADAPTERS') ?? '').split(',').filter(Boolean),
+      s3: loadS3Config(env),
       externalUrl: envOptional(env, 'EXTERNAL_ENGINE_URL'),
       externalModelName: envOptional(env, 'EXTERNAL_ENGINE_BASE_MODEL'),
     },
@@ -104,6 +108,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxTokensLimit: envInt(env, 'MAX_TOKENS_LIMIT', 2048, { min: 1 }),
     maxUploadBytes: mb('MAX_UPLOAD_MB', 512),
     queuePrefix: envString(env, 'QUEUE_PREFIX', 'bull'),
+  };
+}
+
+function loadS3Config(env: Record<string, string | undefined>): S3SourceOptions {
+  const endpoint = envOptional(env, 'ADAPTER_S3_ENDPOINT');
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new ConfigError('ADAPTER_S3_ENDPOINT', 'must be an http:// or https:// URL');
+  const accessKeyId = envOptional(env, 'ADAPTER_S3_ACCESS_KEY_ID');
+  const secretAccessKey = envOptional(env, 'ADAPTER_S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError(accessKeyId === undefined ? 'ADAPTER_S3_ACCESS_KEY_ID' : 'ADAPTER_S3_SECRET_ACCESS_KEY', 'set both ADAPTER_S3_ACCESS_KEY_ID and ADAPTER_S3_SECRET_ACCESS_KEY, or neither (AWS default credentials)');
+  }
+  return {
+    endpoint,
+    region: envString(env, 'ADAPTER_S3_REGION', env.AWS_REGION ?? 'us-east-1'),
+    // S3-compatible stores behind a custom endpoint mostly serve path-style URLs
+    forcePathStyle: envInt(env, 'ADAPTER_S3_FORCE_PATH_STYLE', endpoint ? 1 : 0, { min: 0, max: 1 }) === 1,
+    accessKeyId,
+    secretAccessKey,
   };
 }
 

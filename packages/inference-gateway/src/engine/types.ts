@@ -4,7 +4,7 @@ export interface AdapterRef {
   adapterId: string;
   /** sha256 of the adapter file as registered on chain (hex, no 0x). The file is refused unless it matches. */
   sha256: string;
-  /** Where the file can be fetched: an absolute local path, file://, http:// or https://. */
+  /** Where the file can be fetched: an absolute local path, file://, http://, https:// or s3://bucket/key. */
   uri: string;
   /** LoRA scale; several adapters with scales are stacked. Default 1. */
   scale?: number;

@@ -22,6 +22,7 @@ export function createEngine(config: GatewayConfig, workerIndex: number, log: (m
       cacheDir: path.join(config.dataDir, 'adapter-cache', `engine-${workerIndex}`),
       allowedLocalDirs: [path.join(config.dataDir, 'adapter-files')],
       maxAdapterBytes: e.maxAdapterBytes,
+      s3: e.s3,
       adapterMemoryBytes: e.adapterMemoryBytes,
       pinnedAdapters: e.pinnedAdapters,
     },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
 import type { AdapterRef } from '../types.js';
+import { S3Source, type S3SourceOptions } from './s3-source.js';
 
 export interface AdapterStoreOptions {
   /** Content-addressed cache: `<cacheDir>/<sha256>.gguf`. */
@@ -13,6 +14,8 @@ export interface AdapterStoreOptions {
   allowedLocalDirs: string[];
   maxAdapterBytes: number;
   fetchTimeoutMs?: number;
+  /** Where `s3://bucket/key` URIs are read from (AWS with the default credential chain when absent). */
+  s3?: S3SourceOptions;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -30,7 +33,12 @@ export function normalizeSha256(hash: string): string {
  */
 export class AdapterStore {
   private readonly verified = new Set<string>();
+  private s3?: S3Source;
   constructor(private readonly options: AdapterStoreOptions) {}
+
+  close(): void {
+    this.s3?.close();
+  }
 
   pathFor(sha256: string): string {
     return path.join(this.options.cacheDir, `${normalizeSha256(sha256)}.gguf`);
@@ -67,25 +75,15 @@ export class AdapterStore {
 
   private async copyInto(uri: string, tmp: string): Promise<string> {
     if (/^https?:\/\//i.test(uri)) return this.download(uri, tmp);
+    if (/^s3:\/\//i.test(uri)) return this.downloadS3(uri, tmp);
     const local = uri.startsWith('file://') ? fileURLToPath(uri) : uri;
-    if (!path.isAbsolute(local)) throw new EngineError('adapter_fetch_failed', `adapter uri must be an absolute path, file://, http:// or https:// URL: "${uri}"`);
+    if (!path.isAbsolute(local)) throw new EngineError('adapter_fetch_failed', `adapter uri must be an absolute path, file://, http://, https:// or s3:// URL: "${uri}"`);
     const resolved = path.resolve(local);
     const allowed = this.options.allowedLocalDirs.some((d) => resolved.startsWith(path.resolve(d) + path.sep));
     if (!allowed) throw new EngineError('adapter_fetch_failed', `adapter path ${resolved} is outside the allowed adapter directories`);
     const info = await stat(resolved).catch(() => null);
     if (!info?.isFile()) throw new EngineError('adapter_fetch_failed', `adapter file ${resolved} does not exist`);
-    if (info.size > this.options.maxAdapterBytes) throw new EngineError('adapter_fetch_failed', `adapter file is ${info.size} bytes, limit ${this.options.maxAdapterBytes}`);
-    const hash = createHash('sha256');
-    const out = await open(tmp, 'w');
-    try {
-      for await (const chunk of createReadStream(resolved)) {
-        hash.update(chunk as Buffer);
-        await out.write(chunk as Buffer);
-      }
-    } finally {
-      await out.close();
-    }
-    return hash.digest('hex');
+    return this.writeHashed(createReadStream(resolved) as AsyncIterable<Buffer>, info.size, resolved, tmp);
   }
 
   private async download(url: string, tmp: string): Promise<string> {
@@ -97,17 +95,42 @@ export class AdapterStore {
     }
     if (!res.ok || !res.body) throw new EngineError('adapter_fetch_failed', `adapter download from ${url} answered HTTP ${res.status}`);
     const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > this.options.maxAdapterBytes) throw new EngineError('adapter_fetch_failed', `adapter at ${url} is ${declared} bytes, limit ${this.options.maxAdapterBytes}`);
+    return this.writeHashed(res.body as unknown as AsyncIterable<Uint8Array>, declared, url, tmp);
+  }
+
+  private async downloadS3(uri: string, tmp: string): Promise<string> {
+    this.s3 ??= new S3Source(this.options.s3 ?? { region: process.env.AWS_REGION ?? 'us-east-1', forcePathStyle: false });
+    const signal = AbortSignal.timeout(this.options.fetchTimeoutMs ?? 60_000);
+    const object = await this.s3.open(uri, signal);
+    try {
+      return await this.writeHashed(object.body, object.size ?? 0, uri, tmp);
+    } catch (e) {
+      if (signal.aborted && !(e instanceof EngineError)) throw new EngineError('adapter_fetch_failed', `adapter download from ${uri} timed out`);
+      throw e;
+    }
+  }
+
+  /** Copies `source` into `tmp`, refusing more than the size limit (declared or counted), and returns its sha256. */
+  private async writeHashed(source: AsyncIterable<Uint8Array>, declaredBytes: number, from: string, tmp: string): Promise<string> {
+    const limit = this.options.maxAdapterBytes;
+    const tooBig = (n: number | string) => new EngineError('adapter_fetch_failed', `adapter at ${from} is ${n} bytes, limit ${limit}`);
+    if (declaredBytes > limit) {
+      (source as unknown as { destroy?: () => void }).destroy?.();
+      throw tooBig(declaredBytes);
+    }
     const hash = createHash('sha256');
     const out = await open(tmp, 'w');
     let size = 0;
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of source) {
         size += chunk.byteLength;
-        if (size > this.options.maxAdapterBytes) throw new EngineError('adapter_fetch_failed', `adapter at ${url} exceeds ${this.options.maxAdapterBytes} bytes`);
+        if (size > limit) throw tooBig(`more than ${limit}`);
         hash.update(chunk);
         await out.write(chunk);
       }
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      throw new EngineError('adapter_fetch_failed', `adapter download from ${from} failed: ${(e as Error).message}`);
     } finally {
       await out.close();
     }

@@ -14,6 +14,7 @@ import { EngineError } from '../errors.js';
 import type { AdapterRef, EngineStats, GenerateOptions, GenerateRequest, GenerateResult } from '../types.js';
 import { AdapterLru } from './adapter-lru.js';
 import { AdapterStore, normalizeSha256 } from './adapter-store.js';
+import type { S3SourceOptions } from './s3-source.js';
 import { detectGpu } from './gpu.js';
 import { loadLora, setContextLoras, unloadLora } from './llama-internals.js';
 
@@ -26,6 +27,8 @@ export interface LoraRuntimeOptions {
   cacheDir: string;
   allowedLocalDirs: string[];
   maxAdapterBytes: number;
+  /** Where `s3://bucket/key` adapter URIs are read from. */
+  s3?: S3SourceOptions;
   /** Byte budget of resident adapters (LRU beyond it). */
   adapterMemoryBytes: number;
   maxResidentAdapters?: number;
@@ -93,7 +96,7 @@ export class LoraRuntime {
       const sequence = context.getSequence();
       slots.push({ context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }), adapterKey: '', busy: false });
     }
-    const store = new AdapterStore({ cacheDir: options.cacheDir, allowedLocalDirs: options.allowedLocalDirs, maxAdapterBytes: options.maxAdapterBytes });
+    const store = new AdapterStore({ cacheDir: options.cacheDir, allowedLocalDirs: options.allowedLocalDirs, maxAdapterBytes: options.maxAdapterBytes, s3: options.s3 });
     return new LoraRuntime(llama, model, slots, store, options, build);
   }
 
@@ -297,6 +300,7 @@ export class LoraRuntime {
   }
 
   async close(): Promise<void> {
+    this.store.close();
     await this.llama.dispose();
   }
 }
