@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { createRedis, QUEUES, usageJobId, type DatabaseHandle, type UsageEventJob } from '@openledger/service-kit';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@openledger/service-kit/testing';
 import { openGatewayDatabase } from '../src/db/database.js';
-import { spendingAuthorizations, usageEvents, type GatewaySchema } from '../src/db/schema.js';
+import { payerFees, spendingAuthorizations, usageEvents, type GatewaySchema } from '../src/db/schema.js';
 import { RateLimiter } from '../src/services/rate-limiter.js';
 import { UsageRecorder, type CompletedInference } from '../src/services/usage-recorder.js';
 import { deleteKeysWithPrefix } from '../src/testing/redis-cleanup.js';
@@ -99,6 +99,29 @@ test('the relay batches rows recorded together into one enqueue and marks them a
   } finally {
     await recorder.close();
     await queue.close();
+    connection.disconnect();
+  }
+});
+
+test('the rows of a stacked request commit together: one bad row leaves none, and nothing is metered', async () => {
+  const connection = createRedis(testRedisUrl());
+  const recorder = new UsageRecorder(database.db, connection, `${prefix}-s`);
+  const metered = async () => BigInt((await database.db.select().from(payerFees).where(eq(payerFees.payer, payer)))[0]?.recordedWei ?? 0);
+  const rowsOf = async (adapterIds: string[]) => (await database.db.select().from(usageEvents)).filter((r) => adapterIds.includes(r.adapterId));
+  try {
+    const before = await metered();
+    // the second row cannot be stored (prompt_tokens is a 32-bit integer column)
+    await expect(recorder.recordAll([{ ...completed(), adapterId: '101' }, { ...completed(), adapterId: '102', promptTokens: 2 ** 40 }])).rejects.toThrow();
+    expect(await rowsOf(['101', '102'])).toEqual([]);
+    expect(await metered()).toBe(before);
+
+    const events = await recorder.recordAll([{ ...completed(), adapterId: '103' }, { ...completed(), adapterId: '104', pricePer1kTokensWei: 2000n }]);
+    expect(events.map((e) => e.feeWei)).toEqual(['3', '6']);
+    expect((await rowsOf(['103', '104'])).map((r) => r.feeWei).sort()).toEqual(['3', '6']);
+    expect(await metered()).toBe(before + 9n);
+    await recorder.drain();
+  } finally {
+    await recorder.close();
     connection.disconnect();
   }
 });

@@ -171,11 +171,10 @@ export class InferenceService {
       metrics.inc('gateway_tokens_total', { kind: 'prompt' }, promptTokens);
       metrics.inc('gateway_tokens_total', { kind: 'completion' }, completionTokens);
       metrics.observeTokens(completionTokens);
-      const usageIds: string[] = [];
-      let feeWei = 0n;
       const metered = stack.length ? stack.map((s) => s.adapter) : [null];
-      for (const adapter of metered) {
-        const event = await usage.record({
+      // one row per adapter of the stack, all in one statement: they commit together or not at all
+      const events = await usage.recordAll(
+        metered.map((adapter) => ({
           apiKeyId: caller.keyId,
           caller: caller.address,
           adapterId: adapter?.id ?? '0',
@@ -191,10 +190,10 @@ export class InferenceService {
           completionTokens,
           pricePer1kTokensWei: adapter?.pricePer1kTokensWei ?? 0n,
           ...(citations.length ? { retrievedContributionIds: [...new Set(citations.map((c) => c.contribution_id))] } : {}),
-        });
-        usageIds.push(event.usageId);
-        feeWei += BigInt(event.feeWei);
-      }
+        })),
+      );
+      const usageIds = events.map((e) => e.usageId);
+      const feeWei = events.reduce((sum, e) => sum + BigInt(e.feeWei), 0n);
       options.clock?.mark('usage row');
       return { requestId, model, result, promptTokens, completionTokens, feeWei, usageIds, citations };
     } finally {

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { QUEUES, usageJobId, type SpendingAuthorizationPayload, type UsageEventJob } from '@openledger/service-kit';
 import type { Db } from '../db/database.js';
 import { usageEvents } from '../db/schema.js';
-import { AuthorizationCache } from './authorizations.js';
+import { AuthorizationCache, type StoredAuthorization } from './authorizations.js';
 
 /** Fee in OPEN wei: price per 1k tokens × tokens / 1000, rounded up. */
 export const feeFor = (pricePer1kTokensWei: bigint, tokens: number): bigint => (pricePer1kTokensWei * BigInt(tokens) + 999n) / 1000n;
@@ -125,14 +125,53 @@ export class UsageRecorder {
   }
 
   async record(c: CompletedInference): Promise<UsageEventJob> {
-    const auth = await this.authorizations.get(c.caller);
+    return (await this.recordAll([c]))[0]!;
+  }
+
+  /**
+   * Stores the usage rows of one request (one per adapter of a stack) in one statement, so they commit
+   * together: a failure leaves none of them, and the request is then not charged for any adapter.
+   */
+  async recordAll(completed: CompletedInference[]): Promise<UsageEventJob[]> {
+    if (completed.length === 0) return [];
+    const auths = await Promise.all(completed.map((c) => this.authorizations.get(c.caller)));
+    const completedAt = new Date();
+    const jobs = completed.map((c, i) => this.job(c, auths[i], completedAt));
+    const rows = completed.map((c, i) => ({
+      usageId: jobs[i]!.usageId,
+      apiKeyId: c.apiKeyId,
+      caller: c.caller,
+      adapterId: c.adapterId,
+      baseModelId: c.baseModelId,
+      promptTokens: c.promptTokens,
+      completionTokens: c.completionTokens,
+      feeWei: jobs[i]!.feeWei,
+      payload: jobs[i]!,
+      completedAt,
+      attributable: auths[i] !== undefined,
+    }));
+    if (rows.length === 1) await this.insertRow.execute(rows[0]!);
+    else await this.db.insert(usageEvents).values(rows);
+    // the stored rows are the durable record; the relay queues them (flushPending retries if that fails or
+    // the process dies). Free requests without an authorization are recorded with nothing to attribute.
+    const attributable = jobs.filter((_, i) => auths[i] !== undefined);
+    if (attributable.length) {
+      for (const job of attributable) {
+        this.outbox.push(job);
+        this.relayIds.add(job.usageId);
+      }
+      this.scheduleRelay();
+    }
+    return jobs;
+  }
+
+  private job(c: CompletedInference, auth: StoredAuthorization | undefined, completedAt: Date): UsageEventJob {
     const authorization: SpendingAuthorizationPayload = auth
       ? { payer: auth.payer as `0x${string}`, operator: auth.operator as `0x${string}`, cap: auth.capWei, expiry: auth.expiry, signature: auth.signature as `0x${string}` }
       : { payer: c.caller, operator: '0x0000000000000000000000000000000000000000', cap: '0', expiry: 0, signature: `0x${'0'.repeat(130)}` };
-    const usageId = randomUUID();
-    const job: UsageEventJob = {
-      usageId,
-      completedAt: new Date().toISOString(),
+    return {
+      usageId: randomUUID(),
+      completedAt: completedAt.toISOString(),
       caller: c.caller,
       adapterId: c.adapterId,
       adapterVersion: c.adapterVersion,
@@ -149,25 +188,6 @@ export class UsageRecorder {
       authorization,
       ...(c.retrievedContributionIds?.length ? { retrievedContributionIds: c.retrievedContributionIds } : {}),
     };
-    await this.insertRow.execute({
-      usageId,
-      apiKeyId: c.apiKeyId,
-      caller: c.caller,
-      adapterId: c.adapterId,
-      baseModelId: c.baseModelId,
-      promptTokens: c.promptTokens,
-      completionTokens: c.completionTokens,
-      feeWei: job.feeWei,
-      payload: job,
-      completedAt: new Date(job.completedAt),
-      attributable: auth !== undefined,
-    });
-    if (!auth) return job; // free request without an authorization: recorded, nothing to attribute or collect
-    // the stored row is the durable record; the relay queues it (flushPending retries if that fails or the process dies)
-    this.outbox.push(job);
-    this.relayIds.add(usageId);
-    this.scheduleRelay();
-    return job;
   }
 
   private async enqueue(jobs: UsageEventJob[]): Promise<void> {
