@@ -17,6 +17,11 @@ export interface EngineConfig {
   pinnedAdapters: string[];
   /** Where `s3://bucket/key` adapter URIs are read from (ADAPTER_S3_*; AWS and its default credentials otherwise). */
   s3: S3SourceOptions;
+  /**
+   * ADAPTER_FETCH_PRIVATE_HOSTS: hosts an http(s) adapter URL may name although they resolve to loopback
+   * or private addresses; PUBLIC_URL's host is always among them. Link-local (metadata) is never fetched.
+   */
+  allowPrivateHosts: string[];
   /** When set, requests are forwarded to this OpenAI-compatible server (vLLM with LoRA) instead. */
   externalUrl?: string;
   externalModelName?: string;
@@ -66,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const rpcUrl = envOptional(env, 'RPC_URL');
   const operatorAddress = envString(env, 'OPERATOR_ADDRESS', '0x0000000000000000000000000000000000000000');
   if (!/^0x[0-9a-fA-F]{40}$/.test(operatorAddress)) throw new ConfigError('OPERATOR_ADDRESS', 'must be a 0x-prefixed 20-byte address');
+  const publicUrl = envString(env, 'PUBLIC_URL', `http://127.0.0.1:${port}`);
+  if (!URL.canParse(publicUrl)) throw new ConfigError('PUBLIC_URL', `must be a URL, got "${publicUrl}"`);
   const mb = (name: string, fallback: number) => envInt(env, name, fallback, { min: 1 }) * 1024 * 1024;
   return {
     host: envString(env, 'HOST', '127.0.0.1'),
@@ -75,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: envOptional(env, 'DATABASE_URL'),
     dataDir: envString(env, 'DATA_DIR', path.join(REPO_ROOT, '.data', 'inference-gateway')),
     redisUrl: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
-    publicUrl: envString(env, 'PUBLIC_URL', `http://127.0.0.1:${port}`),
+    publicUrl,
     attributionUrl: envOptional(env, 'ATTRIBUTION_URL'),
     siweDomain: envString(env, 'SIWE_DOMAIN', `127.0.0.1:${port}`),
     operatorAddress,
@@ -97,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAdapterBytes: mb('MAX_ADAPTER_MB', 512),
       pinnedAdapters: (envOptional(env, 'PINNED_ADAPTERS') ?? '').split(',').filter(Boolean),
       s3: loadS3Config(env),
+      allowPrivateHosts: privateHosts(env, publicUrl),
       externalUrl: envOptional(env, 'EXTERNAL_ENGINE_URL'),
       externalModelName: envOptional(env, 'EXTERNAL_ENGINE_BASE_MODEL'),
     },
@@ -109,6 +117,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: mb('MAX_UPLOAD_MB', 512),
     queuePrefix: envString(env, 'QUEUE_PREFIX', 'bull'),
   };
+}
+
+function privateHosts(env: Record<string, string | undefined>, publicUrl: string): string[] {
+  const listed = (envOptional(env, 'ADAPTER_FETCH_PRIVATE_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const h of listed) if (/[/:\s]/.test(h) && !/^[0-9a-f:]+$/.test(h)) throw new ConfigError('ADAPTER_FETCH_PRIVATE_HOSTS', `"${h}" is not a host name or IP address (no scheme, port or path)`);
+  const own = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return [...new Set([own, ...listed])];
 }
 
 function loadS3Config(env: Record<string, string | undefined>): S3SourceOptions {

@@ -20,6 +20,7 @@ const makeEngine = (id: string, extra: { adapterMemoryBytes?: number; pinned?: s
       threads: 1,
       cacheDir: `${fx.cacheDir}-${id}`,
       allowedLocalDirs: [fx.adapterDir],
+      allowPrivateHosts: ['127.0.0.1'], // the test's adapter server
       maxAdapterBytes: 10_000_000,
       // room for exactly two resident adapters
       adapterMemoryBytes: extra.adapterMemoryBytes ?? fx.adapterBytes * 2,

@@ -23,6 +23,7 @@ export function createEngine(config: GatewayConfig, workerIndex: number, log: (m
       allowedLocalDirs: [path.join(config.dataDir, 'adapter-files')],
       maxAdapterBytes: e.maxAdapterBytes,
       s3: e.s3,
+      allowPrivateHosts: e.allowPrivateHosts,
       adapterMemoryBytes: e.adapterMemoryBytes,
       pinnedAdapters: e.pinnedAdapters,
     },

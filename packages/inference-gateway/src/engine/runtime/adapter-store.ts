@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
 import type { AdapterRef } from '../types.js';
+import { openHttp } from './http-source.js';
 import { S3Source, type S3SourceOptions } from './s3-source.js';
 
 export interface AdapterStoreOptions {
@@ -14,6 +15,11 @@ export interface AdapterStoreOptions {
   allowedLocalDirs: string[];
   maxAdapterBytes: number;
   fetchTimeoutMs?: number;
+  /**
+   * Hosts an http(s) adapter URL may name although they resolve to loopback or private addresses (the
+   * gateway's own PUBLIC_URL host, which serves uploaded adapter files). Link-local is always refused.
+   */
+  allowPrivateHosts?: string[];
   /** Where `s3://bucket/key` URIs are read from (AWS with the default credential chain when absent). */
   s3?: S3SourceOptions;
 }
@@ -87,15 +93,10 @@ export class AdapterStore {
   }
 
   private async download(url: string, tmp: string): Promise<string> {
-    let res: Response;
-    try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 60_000) });
-    } catch (e) {
-      throw new EngineError('adapter_fetch_failed', `adapter download from ${url} failed: ${(e as Error).message}`);
-    }
-    if (!res.ok || !res.body) throw new EngineError('adapter_fetch_failed', `adapter download from ${url} answered HTTP ${res.status}`);
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    return this.writeHashed(res.body as unknown as AsyncIterable<Uint8Array>, declared, url, tmp);
+    const timeoutMs = this.options.fetchTimeoutMs ?? 60_000;
+    const res = await openHttp(url, { allowPrivateHosts: this.options.allowPrivateHosts ?? [], timeoutMs }, AbortSignal.timeout(timeoutMs));
+    const declared = Number(res.headers['content-length'] ?? 0);
+    return this.writeHashed(res, declared, url, tmp);
   }
 
   private async downloadS3(uri: string, tmp: string): Promise<string> {

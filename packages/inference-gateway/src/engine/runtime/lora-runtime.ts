@@ -29,6 +29,8 @@ export interface LoraRuntimeOptions {
   maxAdapterBytes: number;
   /** Where `s3://bucket/key` adapter URIs are read from. */
   s3?: S3SourceOptions;
+  /** Hosts an http(s) adapter URL may name although they resolve to loopback or private addresses. */
+  allowPrivateHosts?: string[];
   /** Byte budget of resident adapters (LRU beyond it). */
   adapterMemoryBytes: number;
   maxResidentAdapters?: number;
@@ -96,7 +98,7 @@ export class LoraRuntime {
       const sequence = context.getSequence();
       slots.push({ context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }), adapterKey: '', busy: false });
     }
-    const store = new AdapterStore({ cacheDir: options.cacheDir, allowedLocalDirs: options.allowedLocalDirs, maxAdapterBytes: options.maxAdapterBytes, s3: options.s3 });
+    const store = new AdapterStore({ cacheDir: options.cacheDir, allowedLocalDirs: options.allowedLocalDirs, maxAdapterBytes: options.maxAdapterBytes, s3: options.s3, allowPrivateHosts: options.allowPrivateHosts });
     return new LoraRuntime(llama, model, slots, store, options, build);
   }
 
