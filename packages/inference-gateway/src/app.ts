@@ -90,7 +90,10 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps = {}): P
     authorizations,
     credit: new CreditService(database.db, redis, authorizations, escrow, config.operatorAddress, config.queuePrefix),
     dispatcher,
-    usage: new UsageRecorder(database.db, redis, config.queuePrefix, (e) => app.log.warn({ err: e }, 'usage event not queued yet; it is retried'), undefined, authorizations),
+    usage: new UsageRecorder(database.db, redis, config.queuePrefix, {
+      onError: (e) => app.log.warn({ err: e }, 'usage event not queued yet; it is retried'),
+      authorizations,
+    }),
     files: new AdapterFileStore(database.db, path.join(config.dataDir, 'adapter-files'), config.maxUploadBytes),
     metrics,
     chainId: config.chain?.chainId ?? 31337,

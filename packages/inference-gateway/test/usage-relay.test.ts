@@ -59,7 +59,7 @@ test('a usage row stored but not relayed (crash before the enqueue) is queued by
   const queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix });
   // a relay delay longer than the test: the first recorder stores the row and "dies" before relaying it
   const crashedConnection = createRedis(testRedisUrl());
-  const crashed = new UsageRecorder(database.db, crashedConnection, prefix, undefined, 60_000);
+  const crashed = new UsageRecorder(database.db, crashedConnection, prefix, { relayDelayMs: 60_000 });
   try {
     const event = await crashed.record(completed());
     const [row] = await database.db.select().from(usageEvents).where(eq(usageEvents.usageId, event.usageId));

@@ -39,6 +39,15 @@ export type CompletedInference = Pick<
  * failed, or the process died in between) are re-enqueued by {@link UsageRecorder.flushPending}, at
  * start-up and every 30 s; BullMQ drops a duplicate job id.
  */
+export interface UsageRecorderOptions {
+  /** Told when queueing a stored row failed (the relay retries it). */
+  onError?: (e: Error) => void;
+  /** How long rows gather before one relay enqueues them together (default 20 ms). */
+  relayDelayMs?: number;
+  /** Shared with the credit service, so both see a stored authorization at once. */
+  authorizations?: AuthorizationCache;
+}
+
 export class UsageRecorder {
   private readonly queue: Queue<UsageEventJob>;
   private readonly pendingEnqueues = new PendingSet();
@@ -50,14 +59,19 @@ export class UsageRecorder {
   private relaying: Promise<void> | null = null;
   private readonly insertRow: ReturnType<typeof UsageRecorder.prepareInsert>;
 
+  private readonly onError?: (e: Error) => void;
+  private readonly relayDelayMs: number;
+  private readonly authorizations: AuthorizationCache;
+
   constructor(
     private readonly db: Db,
     connection: Redis,
     prefix: string,
-    private readonly onError?: (e: Error) => void,
-    private readonly relayDelayMs = 20,
-    private readonly authorizations = new AuthorizationCache(db),
+    options: UsageRecorderOptions = {},
   ) {
+    this.onError = options.onError;
+    this.relayDelayMs = options.relayDelayMs ?? 20;
+    this.authorizations = options.authorizations ?? new AuthorizationCache(db);
     this.queue = new Queue<UsageEventJob>(QUEUES.usageEvents, { connection, prefix });
     // A connection 'error' with no listener would end the process; the relay re-queues later.
     this.queue.on('error', (e) => this.onError?.(e));
