@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { AdapterLru } from '../src/engine/runtime/adapter-lru.js';
 import { feeFor } from '../src/services/usage-recorder.js';
 import { formatChatPrompt } from '../src/engine/prompt.js';
+import { chooseGpu } from '../src/engine/runtime/gpu.js';
 
 test('configuration errors name the variable', () => {
   expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
@@ -30,4 +32,21 @@ test('fees round up to the wei and chat prompts are formatted the same way every
   expect(feeFor(1n, 1)).toBe(1n);
   expect(feeFor(0n, 123)).toBe(0n);
   expect(formatChatPrompt([{ role: 'system', content: 's' }, { role: 'user', content: 'u' }])).toBe('system: s\nuser: u\nassistant:');
+});
+
+test('GPU choice: CUDA only where an NVIDIA device and the CUDA runtime are both present, else the CPU build and why', async () => {
+  const probe = (device: boolean, supported: string[] | Error) => ({
+    nvidiaDevice: () => device,
+    supported: async () => {
+      if (supported instanceof Error) throw supported;
+      return supported as ('cuda' | 'vulkan' | 'metal')[];
+    },
+  });
+  expect(await chooseGpu(false, probe(true, ['cuda', 'vulkan']))).toEqual({ gpu: 'cuda', reason: 'NVIDIA device and CUDA runtime present' });
+  expect(await chooseGpu(false, probe(true, ['vulkan']))).toMatchObject({ gpu: false, reason: expect.stringContaining('CUDA runtime libraries were not found') });
+  expect(await chooseGpu(false, probe(true, new Error('probe failed')))).toMatchObject({ gpu: false });
+  expect(await chooseGpu(false, probe(false, ['cuda']))).toEqual({ gpu: false, reason: 'no NVIDIA device' });
+  expect(await chooseGpu(true, probe(true, ['cuda']))).toEqual({ gpu: false, reason: 'CPU forced' });
+  // the real probe: without NVIDIA device nodes (this machine, CI) the engines run the CPU build
+  if (!existsSync('/dev/nvidiactl') && !existsSync('/dev/nvidia0')) expect(await chooseGpu(false)).toEqual({ gpu: false, reason: 'no NVIDIA device' });
 });

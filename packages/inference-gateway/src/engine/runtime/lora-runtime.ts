@@ -15,7 +15,7 @@ import type { AdapterRef, EngineStats, GenerateOptions, GenerateRequest, Generat
 import { AdapterLru } from './adapter-lru.js';
 import { AdapterStore, normalizeSha256 } from './adapter-store.js';
 import type { S3SourceOptions } from './s3-source.js';
-import { detectGpu } from './gpu.js';
+import { chooseGpu } from './gpu.js';
 import { loadLora, setContextLoras, unloadLora } from './llama-internals.js';
 
 export interface LoraRuntimeOptions {
@@ -86,11 +86,19 @@ export class LoraRuntime {
   }
 
   static async create(options: LoraRuntimeOptions): Promise<LoraRuntime> {
-    const gpu = options.forceCpu ? false : detectGpu();
+    const choice = await chooseGpu(options.forceCpu ?? false);
     // build: 'never' — only the prebuilt binaries shipped in npm packages; nothing is compiled or downloaded.
-    const llama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: options.threads });
+    const load = (gpu: 'cuda' | false) => getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: options.threads });
+    let llama: Llama;
+    try {
+      llama = await load(choice.gpu);
+    } catch (e) {
+      if (choice.gpu === false) throw e;
+      choice.reason = `the CUDA build failed to load (${(e as Error).message}); falling back to the CPU build`;
+      llama = await load(false);
+    }
     const build = `${llama.buildType}-${llama.gpu === false ? 'cpu' : llama.gpu}`;
-    options.log?.(`engine: llama.cpp ${build} build, threads=${options.threads}`);
+    options.log?.(`engine: llama.cpp ${build} build (${choice.reason}), threads=${options.threads}`);
     const model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: llama.gpu === false ? 0 : 'auto' });
     const slots: Slot[] = [];
     for (let i = 0; i < options.contexts; i++) {
