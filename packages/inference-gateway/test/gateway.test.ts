@@ -280,12 +280,12 @@ test('OpenAI clients read every error: the problem body carries an OpenAI `error
   await expect(ask(CALLER, { max_tokens: 0 })).rejects.toMatchObject({
     status: 400,
     type: 'invalid_request_error',
-    param: 'body/max_tokens',
+    param: 'max_tokens',
     message: expect.stringContaining('body/max_tokens must be >= 1'),
   });
   // values that a null branch would have coerced to "use the default" are refused by name
   for (const [field, value] of [['top_p', 0], ['n', 0], ['max_completion_tokens', 0]] as const) {
-    await expect(ask(CALLER, { [field]: value })).rejects.toMatchObject({ status: 400, param: `body/${field}` });
+    await expect(ask(CALLER, { [field]: value })).rejects.toMatchObject({ status: 400, param: field, message: expect.stringContaining(`body/${field}`) });
   }
   expect((await chat(CALLER, models.alpha!, { max_tokens: null, temperature: null, top_p: null, n: null })).statusCode).toBe(200);
   await expect(ask(CALLER, { model: 'adapter-999999' })).rejects.toMatchObject({ status: 404, type: 'not_found_error', message: expect.stringContaining('adapter-999999') });

@@ -28,6 +28,7 @@ export function openaiError(problem: ProblemDetails): OpenAIErrorBody {
     message: problem.detail,
     type: TYPES[problem.status] ?? (problem.status >= 500 ? 'server_error' : 'invalid_request_error'),
     code: reason,
-    param: typeof firstError?.path === 'string' ? firstError.path : null,
+    // OpenAI names the body field ("max_tokens", "messages.0.content"), not the validation path
+    param: typeof firstError?.path === 'string' ? firstError.path.replace(/^body\/?/, '').replaceAll('/', '.') || null : null,
   };
 }
