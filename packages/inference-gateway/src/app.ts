@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hashFile } from './engine/runtime/adapter-store.js';
@@ -50,9 +51,18 @@ function defineMetrics(metrics: Metrics, ctx: () => GatewayContext, config: Gate
   metrics.gauge('gateway_completion_tokens_per_second', 'Completion tokens per second over the last minute (this instance)', () => [[{}, metrics.tokensPerSecond()]]);
   metrics.gauge('gateway_queue_depth', 'Requests waiting for an engine, per base model', () => [[{ base_model: config.engine.baseModelId }, ctx().dispatcher.queueDepth(config.engine.baseModelId)]]);
   metrics.gauge('gateway_engine_workers', 'Live engine workers per base model', () => [[{ base_model: config.engine.baseModelId }, ctx().dispatcher.liveWorkers(config.engine.baseModelId)]]);
+  // every worker's heartbeat (up to 2 s old); this process's own workers are asked now
   const engineStats = async () => {
-    const all = await redis.hgetall(engineStatsKey(config.queuePrefix));
-    return Object.entries(all).map(([worker, json]) => ({ worker, stats: JSON.parse(json) as EngineStats }));
+    const all = new Map(Object.entries(await redis.hgetall(engineStatsKey(config.queuePrefix))).map(([worker, json]) => [worker, JSON.parse(json) as EngineStats]));
+    await Promise.all(
+      ctx()
+        .dispatcher.localWorkers()
+        .map(async (w) => {
+          const fresh = await Promise.race([w.stats(), sleep(1_000, undefined, { ref: false })]).catch(() => undefined);
+          if (fresh) all.set(`${w.baseModelId}:${w.workerId}`, fresh);
+        }),
+    );
+    return [...all].map(([worker, stats]) => ({ worker, stats }));
   };
   const per = (pick: (s: EngineStats) => number) => async () => (await engineStats()).map(({ worker, stats }) => [{ worker }, pick(stats)] as [Record<string, string>, number]);
   metrics.gauge('engine_adapter_loads', 'Adapter loads into llama.cpp since the engine worker started (cumulative)', per((s) => s.adapterLoads));

@@ -224,6 +224,20 @@ test('the bounded queue counts fast-path requests too: beyond it 429 + Retry-Aft
   expect(paths()).toEqual({ local: before.local + 1, queue: before.queue + 1 });
 });
 
+test("/metrics reads this process's engine counters at scrape time, not from the last heartbeat", async () => {
+  await settle();
+  const gauge = (body: string, name: string) => Number(new RegExp(`${name}\\{worker="1:w0"\\} ([0-9.e-]+)`).exec(body)?.[1]);
+  // two fast-path uses of one adapter: a load (resident set changes) then a cache hit (it does not, so no publish)
+  for (let i = 0; i < 2; i++) expect((await complete('adapter-1')).statusCode).toBe(200);
+  const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const s = await engines[0]!.stats();
+  expect(s.adapterCacheHits).toBeGreaterThan(0);
+  expect(gauge(body, 'engine_adapter_cache_hit_ratio')).toBeCloseTo(s.adapterCacheHits / (s.adapterCacheHits + s.adapterCacheMisses), 6);
+  expect(gauge(body, 'engine_adapter_loads')).toBe(s.adapterLoads);
+  // the remote worker's line is still there, from its heartbeat
+  expect(body).toMatch(/engine_adapter_loads\{worker="1:w1"\} \d+/);
+});
+
 async function createRedisSmembers(k: string): Promise<string[]> {
   const r = createRedis(config.redisUrl);
   try {

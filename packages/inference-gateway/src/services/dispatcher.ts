@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis, HttpProblem } from '@openledger/service-kit';
 import { EngineError } from '../engine/errors.js';
-import type { GenerateRequest, GenerateResult } from '../engine/types.js';
+import type { EngineStats, GenerateRequest, GenerateResult } from '../engine/types.js';
 import {
   cancelChannel,
   residentKey,
@@ -30,6 +30,7 @@ export interface LocalWorker {
   readonly baseModelId: string;
   hasFreeContext(): boolean;
   holds(sha256: string): boolean;
+  stats(): Promise<EngineStats>;
   runLocal(request: GenerateRequest, options: { onText?: (text: string) => void; signal?: AbortSignal }): Promise<GenerateResult>;
 }
 
@@ -100,6 +101,11 @@ export class InferenceDispatcher {
   /** Registers an engine worker of this process for the fast path. */
   attachLocal(worker: LocalWorker): void {
     if (!this.local.includes(worker)) this.local.push(worker);
+  }
+
+  /** The engine workers of this process (their counters can be read directly, without the heartbeat). */
+  localWorkers(): readonly LocalWorker[] {
+    return this.local;
   }
 
   detachLocal(worker: LocalWorker): void {

@@ -3,7 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '@openledger/service-kit';
 import { EngineError, toEngineError } from '../engine/errors.js';
-import type { Engine, GenerateOptions, GenerateRequest, GenerateResult } from '../engine/types.js';
+import type { Engine, EngineStats, GenerateOptions, GenerateRequest, GenerateResult } from '../engine/types.js';
 import {
   cancelChannel,
   engineStatsKey,
@@ -110,6 +110,11 @@ export class InferenceWorker {
   /** True when the engine has a context no running request (queued job or local call) is using. */
   hasFreeContext(): boolean {
     return !this.closing && this.running.size < this.options.concurrency;
+  }
+
+  /** The engine's counters now (the heartbeat publishes them for other processes every 2 s). */
+  stats(): Promise<EngineStats> {
+    return this.options.engine.stats();
   }
 
   /** Adapters (sha256) resident in this worker's engine right now. */
