@@ -13,7 +13,9 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type GatewayConfig } from '../src/config.js';
 import { adapters, baseModels, usageEvents } from '../src/db/schema.js';
 import { LocalEngine } from '../src/engine/local-engine.js';
+import { Queue } from 'bullmq';
 import { InferenceDispatcher } from '../src/services/dispatcher.js';
+import { sharedQueueName, type InferenceJob } from '../src/services/inference-protocol.js';
 import { createEngineFixtures, sha256Hex, type EngineFixtures } from '../src/testing/fixtures.js';
 import { deleteKeysWithPrefix } from '../src/testing/redis-cleanup.js';
 import { InferenceWorker } from '../src/workers/inference-worker.js';
@@ -197,6 +199,33 @@ test('a request past its deadline fails with timeout on the fast path, is aborte
     await impatient.close();
   }
   expect((await complete('base-1')).statusCode).toBe(200);
+});
+
+test('a queue count that went stale when the queue drained keeps the fast path off for one request, not until the next refresh', async () => {
+  // the periodic refresh is set an hour apart: only the dispatcher's own re-read can bring the fast path back
+  const d = new InferenceDispatcher({ redisUrl: config.redisUrl, prefix: config.queuePrefix, maxQueueDepth: 10, requestTimeoutMs: 30_000, routingRefreshMs: 3_600_000 });
+  await d.start();
+  d.attachLocal(workers[0]!);
+  const connection = createRedis(config.redisUrl);
+  const shared = new Queue<InferenceJob>(sharedQueueName('1'), { connection, prefix: config.queuePrefix });
+  try {
+    // someone else's job, delayed so the dispatcher sees it waiting; a worker then serves it (its reply goes nowhere)
+    const request = { requestId: `other-${Date.now()}`, prompt: 'queued elsewhere', adapters: [], maxTokens: 1 };
+    await shared.add('generate', { requestId: request.requestId, replyTo: `${config.queuePrefix}:nobody`, request, stream: false, deadline: Date.now() + 30_000 }, { jobId: request.requestId, delay: 100, removeOnComplete: true, removeOnFail: true });
+    await d.refresh('1');
+    expect(d.queueDepth('1')).toBe(1);
+    await until(async () => Object.values(await shared.getJobCounts('waiting', 'delayed', 'active')).every((n) => n === 0));
+    // the view is stale now: the next request queues (no overtaking what it believes is waiting) and re-reads it
+    await d.dispatch('1', { requestId: `after-1-${Date.now()}`, prompt: 'hi', adapters: [], maxTokens: 1 });
+    expect(d.dispatched).toEqual({ local: 0, queue: 1 });
+    await until(() => d.queueDepth('1') === 0, 2_000);
+    await d.dispatch('1', { requestId: `after-2-${Date.now()}`, prompt: 'hi', adapters: [], maxTokens: 1 });
+    expect(d.dispatched).toEqual({ local: 1, queue: 1 });
+  } finally {
+    await shared.close();
+    connection.disconnect();
+    await d.close();
+  }
 });
 
 test('a failed request on the fast path is not charged', async () => {

@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   requestTimeoutMs: number;
   /** Hand requests straight to an engine worker of this process when it has a free context (default true). */
   localDispatch?: boolean;
+  /** How often the view of live workers, their adapters and the queue depth is re-read (default 250 ms). */
+  routingRefreshMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -79,7 +81,7 @@ export class InferenceDispatcher {
   async start(): Promise<void> {
     await this.subscriber.subscribe(this.replyChannel);
     this.subscriber.on('message', (_c, raw: string) => this.onReply(JSON.parse(raw) as InferenceReply));
-    this.refresher = setInterval(() => void this.refreshRouting().catch(() => undefined), 250);
+    this.refresher = setInterval(() => void this.refreshRouting().catch(() => undefined), this.options.routingRefreshMs ?? 250);
     this.refresher.unref();
   }
 
@@ -170,6 +172,17 @@ export class InferenceDispatcher {
     r.queuedRemote = counts.reduce((a, b) => a + b, 0);
   }
 
+  private readonly refreshing = new Set<string>();
+
+  /** Re-reads one base model's routing in the background, one read at a time. */
+  private refreshSoon(baseModelId: string, r: BaseModelRouting): void {
+    if (this.refreshing.has(baseModelId)) return;
+    this.refreshing.add(baseModelId);
+    void this.refreshOne(baseModelId, r)
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(baseModelId));
+  }
+
   /** Re-reads live workers, their adapters and queue depth now (readiness checks). */
   async refresh(baseModelId: string): Promise<void> {
     await this.refreshOne(baseModelId, this.routingFor(baseModelId));
@@ -215,6 +228,10 @@ export class InferenceDispatcher {
     const sha = request.adapters[0]?.sha256;
     const local = this.pickLocal(baseModelId, sha, r);
     if (local) return this.dispatchLocal(local, request, options);
+    // A local context is free but the last view counted waiting jobs: this request queues behind them (no
+    // overtaking), and the view is re-read now rather than at the next tick, so a count that went stale when
+    // the queue drained keeps the fast path off for one request, not for up to a refresh interval.
+    if (r.queuedRemote > 0 && this.local.some((w) => w.baseModelId === baseModelId && w.hasFreeContext())) this.refreshSoon(baseModelId, r);
     this.dispatched.queue++;
     let queueName = sharedQueueName(baseModelId);
     if (sha) {
