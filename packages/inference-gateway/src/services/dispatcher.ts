@@ -69,6 +69,8 @@ export class InferenceDispatcher {
   private readonly routing = new Map<string, BaseModelRouting>();
   private readonly local: LocalWorker[] = [];
   private refresher?: NodeJS.Timeout;
+  /** Base models whose routing {@link InferenceDispatcher.refreshSoon} is re-reading. */
+  private readonly refreshing = new Set<string>();
   /** Requests dispatched per path since start (tests and the bench check which path served). */
   readonly dispatched: Record<DispatchPath, number> = { local: 0, queue: 0 };
 
@@ -122,9 +124,16 @@ export class InferenceDispatcher {
    * queue of the worker that holds it).
    */
   private pickLocal(baseModelId: string, sha: string | undefined, r: BaseModelRouting): LocalWorker | undefined {
-    if (this.options.localDispatch === false || this.local.length === 0 || r.queuedRemote > 0) return undefined;
+    if (this.options.localDispatch === false || this.local.length === 0) return undefined;
     const free = this.local.filter((w) => w.baseModelId === baseModelId && w.hasFreeContext());
     if (free.length === 0) return undefined;
+    if (r.queuedRemote > 0) {
+      // This request queues behind the jobs the last view counted (no overtaking), and the view is re-read now
+      // rather than at the next tick: a count that went stale when the queue drained keeps the fast path off
+      // for one request, not for up to a refresh interval.
+      this.refreshSoon(baseModelId, r);
+      return undefined;
+    }
     if (!sha) return free[0];
     const holding = free.find((w) => w.holds(sha));
     if (holding) return holding;
@@ -171,8 +180,6 @@ export class InferenceDispatcher {
     r.resident = resident;
     r.queuedRemote = counts.reduce((a, b) => a + b, 0);
   }
-
-  private readonly refreshing = new Set<string>();
 
   /** Re-reads one base model's routing in the background, one read at a time. */
   private refreshSoon(baseModelId: string, r: BaseModelRouting): void {
@@ -228,10 +235,6 @@ export class InferenceDispatcher {
     const sha = request.adapters[0]?.sha256;
     const local = this.pickLocal(baseModelId, sha, r);
     if (local) return this.dispatchLocal(local, request, options);
-    // A local context is free but the last view counted waiting jobs: this request queues behind them (no
-    // overtaking), and the view is re-read now rather than at the next tick, so a count that went stale when
-    // the queue drained keeps the fast path off for one request, not for up to a refresh interval.
-    if (r.queuedRemote > 0 && this.local.some((w) => w.baseModelId === baseModelId && w.hasFreeContext())) this.refreshSoon(baseModelId, r);
     this.dispatched.queue++;
     let queueName = sharedQueueName(baseModelId);
     if (sha) {
